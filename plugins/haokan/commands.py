@@ -1,0 +1,178 @@
+"""What each `invoke` task does (shell): read settings, call the core, report to the owner."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import http.server
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+from . import opml, settings
+from .containment import ParseJob, ParserPool
+from .discover import DiscoveryError, discover_feed
+from .ingest import FeedReport, Source, fetch_all
+from .parse import FeedRefused
+from .report import console, errors, fetch_progress, fetch_summary
+from .settings import Settings, SettingsError
+from .store import Store, StoreError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+OWNER_ERRORS = (SettingsError, opml.OpmlError, StoreError, DiscoveryError)
+
+
+class BuildFailed(RuntimeError):
+    """Pelican reported an error; the message says what."""
+
+
+def owner_errors_exit(function: Callable[P, R]) -> Callable[P, R]:
+    """Turn a mistake in the owner's files or settings into one clear line and exit code 1."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        except (*OWNER_ERRORS, BuildFailed) as error:
+            errors.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
+            raise SystemExit(1) from None
+
+    return wrapper
+
+
+def subscription_sources(hk: Settings) -> list[Source]:
+    """Return the subscriptions as fetch sources (local sample files resolved next to the OPML)."""
+    base = hk.subscriptions.parent
+    return [
+        Source(s.url, "subscription", s.title or s.url,
+               (base / s.url).resolve() if s.is_local else None)
+        for s in opml.read_opml(hk.subscriptions)
+    ]
+
+
+@owner_errors_exit
+def fetch(settings_file: Path, force: bool = False) -> list[FeedReport]:
+    """Fetch every subscription, show progress, store what came, print the summary."""
+    hk = settings.load(settings_file)
+    sources = subscription_sources(hk)
+    started = time.monotonic()
+    with Store(hk.store) as store, fetch_progress(len(sources)) as tick:
+        reports = asyncio.run(fetch_all(
+            sources, store, allow_private=hk.allow_private_addresses,
+            concurrency=hk.fetch_concurrency, deadline=hk.fetch_deadline, force=force,
+            on_done=tick))
+    fetch_summary(reports, time.monotonic() - started)
+    return reports
+
+
+@owner_errors_exit
+def build(settings_file: Path, output: Path | None = None) -> Path:
+    """Build the site with Pelican, offline, from the store and content/; return OUTPUT_PATH."""
+    hk = settings.load(settings_file)
+    opml.read_opml(hk.subscriptions)  # a broken OPML is one clear error before Pelican starts
+    from pelican import Pelican
+    from pelican.log import init as init_logging
+    from pelican.settings import read_settings
+
+    init_logging(level=logging.WARNING, fatal="errors", name="pelican")
+    override: dict[str, Any] = {"HAOKAN": hk}
+    if output is not None:
+        override["OUTPUT_PATH"] = str(output)
+    pelican_settings = read_settings(str(settings_file), override=override)
+    started = time.monotonic()
+    try:
+        Pelican(pelican_settings).run()
+    except (RuntimeError, OSError) as error:  # --fatal errors turns logged errors into these
+        raise BuildFailed(f"the build failed: {error}") from error
+    out = Path(pelican_settings["OUTPUT_PATH"])
+    pages = sum(1 for _ in out.rglob("*.html"))
+    console.print(f"Built {pages} pages into {out} in {time.monotonic() - started:.2f} s.")
+    return out
+
+
+@owner_errors_exit
+def subscribe(settings_file: Path, url: str, folder: str = "") -> None:
+    """Find the feed of `url` (a feed or a page announcing one) and add it to the OPML."""
+    hk = settings.load(settings_file)
+    current = opml.read_opml(hk.subscriptions)
+    found = asyncio.run(discover_feed(url, allow_private=hk.allow_private_addresses))
+    merged, added = opml.merge(current, [found.with_folder(folder)])
+    if not added:
+        console.print(f"Already subscribed to {found.url}")
+        return
+    opml.write_atomically(hk.subscriptions,
+                          opml.render_opml("好看 subscriptions", merged, datetime.now(UTC)))
+    console.print(f"Subscribed to {found.title or found.url} ({found.url}) "
+                  f"in {hk.subscriptions}. Run `invoke fetch` to read it.")
+
+
+@owner_errors_exit
+def import_opml(settings_file: Path, file: Path) -> None:
+    """Merge another reader's OPML export into the subscriptions."""
+    hk = settings.load(settings_file)
+    current = opml.read_opml(hk.subscriptions)
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise opml.OpmlError(f"{file}: cannot read ({error.strerror})") from error
+    incoming = opml.parse_opml(data, str(file))
+    merged, added = opml.merge(current, incoming)
+    if added:
+        opml.write_atomically(hk.subscriptions,
+                              opml.render_opml("好看 subscriptions", merged, datetime.now(UTC)))
+    console.print(f"Imported {file}: {len(added)} new subscriptions, "
+                  f"{len(incoming) - len(added)} already present.")
+
+
+@owner_errors_exit
+def export_opml(settings_file: Path, file: Path | None) -> None:
+    """Write the subscriptions as OPML 2.0 to `file`, or to standard output."""
+    hk = settings.load(settings_file)
+    data = opml.render_opml("好看 subscriptions", opml.read_opml(hk.subscriptions),
+                            datetime.now(UTC))
+    if file is None:
+        sys.stdout.buffer.write(data)
+    else:
+        opml.write_atomically(file, data)
+        console.print(f"Wrote {file}")
+
+
+def check(files: Sequence[Path]) -> tuple[int, int]:
+    """Run parse → normalize → sanitize on local files; print one verdict each; return counts."""
+    read = refused = 0
+    now = datetime.now(UTC)
+    with ParserPool() as pool:
+        for file in files:
+            try:
+                body = file.read_bytes()
+            except OSError as error:
+                console.print(f"REFUSED {file}: cannot read ({error.strerror})")
+                refused += 1
+                continue
+            try:
+                feed = pool.parse(ParseJob(body, "https://example.invalid/feed", None, now))
+            except FeedRefused as why:
+                console.print(f"REFUSED {file}: {why}")
+                refused += 1
+                continue
+            read += 1
+            console.print(f"OK      {file}: {len(feed.entries)} entries"
+                          + (f" ({'; '.join(feed.notes)})" if feed.notes else ""))
+    console.print(f"{len(files)} files: {read} read, {refused} refused.")
+    return read, refused
+
+
+def serve(output: Path, port: int = 8000) -> None:
+    """Serve the built site on http://127.0.0.1:PORT (a plain static server)."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        console.print(f"Serving {output} on http://127.0.0.1:{port}/ — Ctrl-C stops.")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass

@@ -1,0 +1,59 @@
+"""What the owner sees in the terminal: a progress bar while fetching, a summary at the end."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Protocol
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .ingest import FeedReport
+
+console = Console(stderr=False, highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+STYLE = {"updated": "green", "unchanged": "dim", "not_modified": "dim", "failed": "red",
+         "skipped": "yellow"}
+WORDS = {"updated": "updated", "unchanged": "no new entries", "not_modified": "not modified",
+         "failed": "FAILED", "skipped": "backing off"}
+
+
+class Tick(Protocol):
+    def __call__(self, report: FeedReport) -> None: ...
+
+
+@contextmanager
+def fetch_progress(total: int) -> Iterator[Tick]:
+    """Show a progress bar over `total` feeds; yield the callback that advances it."""
+    columns = (TextColumn("Fetching"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.description}"))
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("", total=total)
+
+        def tick(report: FeedReport) -> None:
+            progress.update(task, advance=1, description=report.source.name[:40])
+
+        yield tick
+
+
+def fetch_summary(reports: Sequence[FeedReport], seconds: float) -> None:
+    """Print one row per feed that changed or failed, then the totals in one line."""
+    table = Table(title="Fetch summary", show_lines=False, expand=False)
+    for column in ("feed", "kind", "result", "new", "updated", "why"):
+        table.add_column(column, overflow="fold")
+    for r in sorted(reports, key=lambda r: (r.outcome != "failed", r.source.name.lower())):
+        table.add_row(r.source.name, r.source.kind, f"[{STYLE[r.outcome]}]{WORDS[r.outcome]}",
+                      str(r.new or ""), str(r.updated or ""), r.reason)
+    console.print(table)
+    counts = Counter(r.outcome for r in reports)
+    new = sum(r.new for r in reports)
+    updated = sum(r.updated for r in reports)
+    console.print(
+        f"{len(reports)} feeds in {seconds:.1f} s: {new} new and {updated} updated entries; "
+        f"{counts['updated']} feeds changed, {counts['unchanged'] + counts['not_modified']} "
+        f"unchanged, {counts['failed']} failed, {counts['skipped']} backing off."
+    )

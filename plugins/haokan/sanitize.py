@@ -1,0 +1,157 @@
+"""Sanitize feed HTML with nh3 and a tight allowlist; nh3 is always the last step."""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import partial
+from urllib.parse import urlsplit
+
+import nh3
+from bs4 import BeautifulSoup
+
+from .text import xml_safe
+from .urls import LINK_SCHEMES, WEB_SCHEMES, absolute_url
+
+MAX_HTML_CHARS = 1_000_000
+
+TAGS = frozenset(
+    """a abbr b bdi bdo blockquote br caption cite code col colgroup dd del details dfn div dl dt
+    em figcaption figure h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p picture pre q rp rt ruby
+    s samp small source span strong sub summary sup table tbody td tfoot th thead time tr u ul var
+    audio video iframe""".split()
+)
+# Tags removed with everything inside them (the rest lose only the tag).
+DROPPED_WITH_CONTENT = frozenset(
+    "script style template svg math object embed applet noembed noframes frameset".split()
+)
+ATTRIBUTES: dict[str, set[str]] = {
+    "*": {"lang", "dir", "title"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "srcset", "sizes", "alt", "width", "height"},
+    "source": {"src", "srcset", "sizes", "type", "media"},
+    "video": {"src", "poster", "controls", "width", "height"},
+    "audio": {"src", "controls"},
+    "iframe": {"src", "width", "height", "allowfullscreen"},
+    "td": {"colspan", "rowspan", "headers"},
+    "th": {"colspan", "rowspan", "headers", "scope"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "del": {"cite", "datetime"},
+    "ins": {"cite", "datetime"},
+    "time": {"datetime"},
+}
+# Added after nh3 (whose own option emits them in random order, breaking reproducible output).
+FORCED_ATTRIBUTES = {
+    "img": ' loading="lazy" decoding="async" referrerpolicy="no-referrer"',
+    "iframe": ' sandbox="allow-scripts allow-same-origin allow-presentation" loading="lazy"'
+    ' referrerpolicy="no-referrer"',
+    "video": ' preload="none"',
+    "audio": ' preload="none"',
+}
+LINK_REL = "noopener noreferrer nofollow ugc"
+# Embeds allowed in an iframe (forced into a sandbox); every other iframe is removed.
+IFRAME_HOSTS = frozenset({"www.youtube-nocookie.com", "player.vimeo.com"})
+TRACKER_HOSTS = frozenset({"feeds.feedburner.com", "pixel.wp.com", "stats.wordpress.com"})
+
+_FIRST_IMG = re.compile(r'<img\b[^>]*?\ssrc="([^"]+)"')
+# nh3 serializes canonically (double quotes, '<' and '>' escaped in values): tags match safely.
+_MEDIA_TAG = re.compile(r"<(img|iframe|video|audio)\b([^>]*)>")
+_HAS_SOURCE = re.compile(r'\ssrc(set)?="')
+_SRCSET_CANDIDATE = re.compile(r"\s*(\S+)(\s+[\d.]+[wx])?\s*(?:,|$)")
+
+
+def _srcset(value: str, base: str | None) -> str | None:
+    candidates = []
+    for match in _SRCSET_CANDIDATE.finditer(value):
+        url = absolute_url(match.group(1), base)
+        if url is None or "," in url:
+            return None  # one bad candidate poisons the whole list
+        candidates.append(url + (match.group(2) or ""))
+    return ", ".join(candidates) or None
+
+
+def _attribute(base: str | None, tag: str, attr: str, value: str) -> str | None:
+    """Check one attribute: absolutize and vet every URL, keep numbers numeric."""
+    if attr == "href":
+        return absolute_url(value, base, LINK_SCHEMES)
+    if attr in {"src", "poster", "cite"}:
+        url = absolute_url(value, base)
+        if url and tag == "iframe" and urlsplit(url).hostname not in IFRAME_HOSTS:
+            return None
+        return url
+    if attr == "srcset":
+        return _srcset(value, base)
+    if attr in {"width", "height", "colspan", "rowspan", "span", "start", "value"}:
+        return value if value.strip().isdigit() else None
+    return value
+
+
+def _is_pixel(img: object) -> bool:
+    get = getattr(img, "get", None)
+    if get is None:
+        return False
+    sizes = [str(get(a, "")).strip().removesuffix("px") for a in ("width", "height")]
+    if all(s.isdigit() and int(s) <= 1 for s in sizes):
+        return True
+    return urlsplit(str(get("src", ""))).hostname in TRACKER_HOSTS
+
+
+def _remove_pixels_and_frames(fragment: str) -> str:
+    """Drop 1×1 tracking images and iframes nobody allowed (BeautifulSoup; nh3 runs after)."""
+    soup = BeautifulSoup(fragment, "html.parser")
+    for img in soup.find_all("img"):
+        if _is_pixel(img):
+            img.decompose()
+    for frame in soup.find_all("iframe"):
+        src = absolute_url(str(frame.get("src", "")))
+        if src is None or urlsplit(src).hostname not in IFRAME_HOSTS:
+            frame.decompose()
+    return str(soup)
+
+
+def sanitize_html(fragment: str, base: str | None) -> str:
+    """Return `fragment` reduced to safe, absolute-URL HTML (the only HTML we ever mark safe)."""
+    fragment = xml_safe(fragment[:MAX_HTML_CHARS])
+    if "<img" in fragment or "<iframe" in fragment:
+        fragment = _remove_pixels_and_frames(fragment)
+    cleaned = nh3.clean(
+        fragment,
+        tags=set(TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes=ATTRIBUTES,
+        attribute_filter=partial(_attribute, base),
+        url_schemes=set(LINK_SCHEMES),
+        # nh3 vets relative URLs before our filter sees them: resolve them the same way.
+        url_relative=("rewrite_with_base", base) if base else "deny",
+        link_rel=LINK_REL,
+        strip_comments=True,
+    ).strip()
+    return _MEDIA_TAG.sub(_finish_media_tag, cleaned)
+
+
+def _finish_media_tag(match: re.Match[str]) -> str:
+    """Drop an image left without a source; add the attributes every media tag must carry."""
+    tag, attributes = match.group(1), match.group(2)
+    if tag == "img" and not _HAS_SOURCE.search(attributes):
+        return ""
+    return f"<{tag}{attributes}{FORCED_ATTRIBUTES[tag]}>"
+
+
+def first_image(safe_html: str) -> str | None:
+    """Return the first image URL of sanitized HTML (nh3's output always double-quotes)."""
+    match = _FIRST_IMG.search(safe_html)
+    return html.unescape(match.group(1)) if match else None
+
+
+def text_to_html(text: str) -> str:
+    """Return plain text as escaped HTML paragraphs."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", xml_safe(text)) if p.strip()]
+    return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+
+
+__all__ = ["WEB_SCHEMES", "first_image", "sanitize_html", "text_to_html"]

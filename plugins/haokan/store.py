@@ -1,0 +1,275 @@
+"""The SQLite store: feeds with their fetch state, and every entry ever seen (history kept)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from .model import Enclosure, Entry, Feed, FeedKind
+
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x48414F4B  # "HAOK": tells our store from any other SQLite file
+
+SCHEMA = """
+CREATE TABLE feeds (
+    url TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    site_url TEXT,
+    image TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    last_attempt TEXT,
+    last_success TEXT,
+    last_error TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    next_attempt TEXT
+);
+CREATE TABLE entries (
+    feed_url TEXT NOT NULL REFERENCES feeds(url),
+    key TEXT NOT NULL,
+    slug TEXT NOT NULL UNIQUE,
+    link TEXT,
+    title TEXT NOT NULL,
+    author TEXT NOT NULL,
+    published TEXT NOT NULL,
+    date_estimated INTEGER NOT NULL,
+    updated TEXT,
+    content TEXT NOT NULL,
+    excerpt TEXT NOT NULL,
+    reading_minutes INTEGER NOT NULL,
+    image TEXT,
+    enclosures TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    PRIMARY KEY (feed_url, key)
+);
+CREATE INDEX entries_by_date ON entries (feed_url, published DESC);
+"""
+
+
+class StoreError(RuntimeError):
+    """The store cannot be used; the message names the file and what to do."""
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What the store knows about fetching one feed."""
+
+    url: str
+    kind: str
+    title: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    failures: int = 0
+    next_attempt: datetime | None = None
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    """An entry as the build sees it: the normalized entry plus what the store added."""
+
+    feed_url: str
+    slug: str
+    entry: Entry
+    date: datetime  # published, or when first seen when the feed gave no date
+    first_seen: datetime
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else None
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def entry_slug(feed_url: str, key: str, title: str) -> str:
+    """Return a stable, unique, readable URL slug for an entry."""
+    words = re.findall(r"[a-z0-9]+", title.lower())[:8]
+    digest = hashlib.sha1(f"{feed_url}\x00{key}".encode()).hexdigest()[:10]
+    return "-".join([*words, digest])
+
+
+class Store:
+    """One open store; use as a context manager."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, isolation_level=None)
+            self._check_or_create()
+        except sqlite3.DatabaseError as error:
+            raise StoreError(
+                f"{path}: cannot use this file as the store ({error}); it was left untouched —"
+                " move it away or set HAOKAN_STORE to another path"
+            ) from error
+        except OSError as error:
+            raise StoreError(f"{path}: cannot open the store ({error.strerror})") from error
+
+    def _check_or_create(self) -> None:
+        db = self.db
+        app_id, version = db.execute("PRAGMA application_id").fetchone()[0], db.execute(
+            "PRAGMA user_version").fetchone()[0]
+        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if tables and app_id != APPLICATION_ID:
+            raise StoreError(f"{self.path}: this SQLite file is not a Haokan store; "
+                             "it was left untouched — set HAOKAN_STORE to another path")
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: store schema {version} is newer than this Haokan "
+                             f"understands ({SCHEMA_VERSION}); upgrade Haokan")
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA foreign_keys=ON")
+        if not tables:
+            db.executescript(f"BEGIN; {SCHEMA} PRAGMA application_id={APPLICATION_ID}; "
+                             f"PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run a block as one transaction: all of it lands, or none."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- feeds ----------------------------------------------------------------------------
+
+    def feed_state(self, url: str, kind: FeedKind) -> FeedState:
+        """Return what we know about fetching `url` (a blank state for a new feed)."""
+        row = self.db.execute(
+            "SELECT url, kind, title, etag, last_modified, last_success, last_error, failures,"
+            " next_attempt FROM feeds WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            return FeedState(url, kind)
+        return FeedState(row[0], row[1], row[2], row[3], row[4], _time(row[5]), row[6], row[7],
+                         _time(row[8]))
+
+    def _ensure_feed(self, url: str, kind: FeedKind) -> None:
+        self.db.execute("INSERT INTO feeds (url, kind) VALUES (?, ?) ON CONFLICT(url) DO NOTHING",
+                        (url, kind))
+
+    def record_failure(self, url: str, kind: FeedKind, reason: str, now: datetime,
+                       retry_at: datetime | None) -> None:
+        """Remember a failed fetch; the entries already stored stay untouched."""
+        with self.transaction():
+            self._ensure_feed(url, kind)
+            self.db.execute(
+                "UPDATE feeds SET last_attempt = ?, last_error = ?, failures = failures + 1,"
+                " next_attempt = ? WHERE url = ?", (_iso(now), reason, _iso(retry_at), url))
+
+    def record_not_modified(self, url: str, kind: FeedKind, now: datetime) -> None:
+        """Remember a 304: the feed is healthy and nothing else changes."""
+        with self.transaction():
+            self._ensure_feed(url, kind)
+            self.db.execute(
+                "UPDATE feeds SET last_attempt = ?, last_success = ?, last_error = NULL,"
+                " failures = 0, next_attempt = NULL WHERE url = ?", (_iso(now), _iso(now), url))
+
+    def save_feed(self, url: str, kind: FeedKind, feed: Feed, etag: str | None,
+                  last_modified: str | None, now: datetime) -> tuple[int, int]:
+        """Store a fetched feed and its entries in one transaction; return (new, updated)."""
+        new = updated = 0
+        with self.transaction() as db:
+            self._ensure_feed(url, kind)
+            db.execute(
+                "UPDATE feeds SET title = ?, site_url = ?, image = ?, etag = ?, last_modified = ?,"
+                " last_attempt = ?, last_success = ?, last_error = NULL, failures = 0,"
+                " next_attempt = NULL WHERE url = ?",
+                (feed.title, feed.site_url, feed.image, etag, last_modified, _iso(now), _iso(now),
+                 url))
+            known = dict(db.execute("SELECT key, fingerprint FROM entries WHERE feed_url = ?",
+                                    (url,)).fetchall())
+            for position, entry in enumerate(feed.entries):
+                if entry.key not in known:
+                    # Undated entries keep the feed's order: each is a second older than the last.
+                    estimated = now - timedelta(seconds=position)
+                    self._insert(url, entry, estimated, now)
+                    new += 1
+                elif known[entry.key] != entry.fingerprint:
+                    self._update(url, entry, now)
+                    updated += 1
+            db.execute("UPDATE entries SET last_seen = ? WHERE feed_url = ? AND key IN "
+                       "(SELECT value FROM json_each(?))",
+                       (_iso(now), url, json.dumps([e.key for e in feed.entries])))
+        return new, updated
+
+    @staticmethod
+    def _values(entry: Entry) -> tuple[object, ...]:
+        enclosures = json.dumps([[e.url, e.type, e.length] for e in entry.enclosures])
+        return (entry.link, entry.title, entry.author, _iso(entry.updated), entry.content,
+                entry.excerpt, entry.reading_minutes, entry.image, enclosures, entry.fingerprint)
+
+    def _insert(self, url: str, entry: Entry, estimated: datetime, now: datetime) -> None:
+        self.db.execute(
+            "INSERT INTO entries (link, title, author, updated, content, excerpt,"
+            " reading_minutes, image, enclosures, fingerprint, feed_url, key, slug, published,"
+            " date_estimated, first_seen, last_seen)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*self._values(entry), url, entry.key, entry_slug(url, entry.key, entry.title),
+             _iso(entry.published or estimated), entry.published is None, _iso(now), _iso(now)))
+
+    def _update(self, url: str, entry: Entry, now: datetime) -> None:
+        # An undated entry keeps the date it was first given; a dated one takes the new date.
+        self.db.execute(
+            "UPDATE entries SET link = ?, title = ?, author = ?, updated = ?, content = ?,"
+            " excerpt = ?, reading_minutes = ?, image = ?, enclosures = ?, fingerprint = ?,"
+            " published = coalesce(?, published), date_estimated = date_estimated AND ?"
+            " WHERE feed_url = ? AND key = ?",
+            (*self._values(entry), _iso(entry.published), entry.published is None, url,
+             entry.key))
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def entries(self, feed_urls: Sequence[str]) -> list[StoredEntry]:
+        """Return every stored entry of these feeds, newest first (ties by slug)."""
+        rows = self.db.execute(
+            "SELECT feed_url, slug, key, title, link, author, published, date_estimated, updated,"
+            " content, excerpt, reading_minutes, image, enclosures, first_seen FROM entries"
+            " WHERE feed_url IN (SELECT value FROM json_each(?))"
+            " ORDER BY published DESC, slug", (json.dumps(list(feed_urls)),))
+        return [_stored(row) for row in rows]
+
+    def feed_titles(self) -> dict[str, str]:
+        """Return each stored feed's own title, by URL."""
+        return dict(self.db.execute("SELECT url, title FROM feeds").fetchall())
+
+
+def _stored(row: tuple[object, ...]) -> StoredEntry:
+    (feed_url, slug, key, title, link, author, published, estimated, updated, content, excerpt,
+     minutes, image, enclosures, first_seen) = row
+    date = datetime.fromisoformat(str(published))
+    entry = Entry(
+        key=str(key), title=str(title), link=link if isinstance(link, str) else None,
+        author=str(author), published=None if estimated else date,
+        updated=_time(updated if isinstance(updated, str) else None), content=str(content),
+        excerpt=str(excerpt), reading_minutes=int(str(minutes)),
+        image=image if isinstance(image, str) else None,
+        enclosures=tuple(Enclosure(u, t, n) for u, t, n in json.loads(str(enclosures))),
+    )
+    return StoredEntry(str(feed_url), str(slug), entry, date,
+                       datetime.fromisoformat(str(first_seen)))

@@ -1,0 +1,18 @@
+"""Settings for publishing: everything from pelicanconf.py, with absolute URLs.
+
+Set SITEURL to where the site lives. HAOKAN_FULL_CONTENT = False publishes excerpts and links
+instead of other people's full articles: republishing full text publicly is the owner's call.
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from pelicanconf import *  # noqa: E402,F403
+
+SITEURL = "https://example.com"
+RELATIVE_URLS = False
+FEED_DOMAIN = SITEURL
+DELETE_OUTPUT_DIRECTORY = True
+HAOKAN_FULL_CONTENT = False

@@ -1,0 +1,106 @@
+"""Haokan's commands (invoke). Each task is thin: it calls into plugins/haokan/commands.py."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from invoke import Context, task
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from haokan import commands  # noqa: E402
+
+SETTINGS_HELP = {"settings": "Pelican settings file (default: pelicanconf.py)"}
+
+
+def _variadic(task_name: str, option: str) -> None:
+    """Let `invoke check A B C` take every file (invoke has no variadic positional arguments).
+
+    invoke loads this file after reading its own options and before parsing the tasks, so
+    the words after `check` can be turned into repeated `--files` options here.
+    """
+    import inspect
+
+    from invoke import Program
+
+    for frame in inspect.stack(0):
+        program = frame.frame.f_locals.get("self")
+        if isinstance(program, Program) and getattr(program, "core", None):
+            words = program.core.unparsed
+            if task_name in words:
+                at = words.index(task_name) + 1
+                words[at:] = [w if w.startswith("-") else f"{option}={w}" for w in words[at:]]
+            return
+
+
+_variadic("check", "--files")
+
+
+def _settings(path: str) -> Path:
+    return Path(path).resolve()
+
+
+@task(help={**SETTINGS_HELP, "force": "also fetch feeds that are backing off"})
+def fetch(c: Context, settings: str = "pelicanconf.py", force: bool = False) -> None:
+    """Fetch every subscription into the store."""
+    commands.fetch(_settings(settings), force=force)
+
+
+@task(help=SETTINGS_HELP)
+def build(c: Context, settings: str = "pelicanconf.py") -> None:
+    """Build the site from the store and content/ (offline)."""
+    commands.build(_settings(settings))
+
+
+@task(help=SETTINGS_HELP)
+def rebuild(c: Context, settings: str = "pelicanconf.py") -> None:
+    """Fetch, then build."""
+    commands.fetch(_settings(settings))
+    commands.build(_settings(settings))
+
+
+@task(help={**SETTINGS_HELP, "port": "port on 127.0.0.1 (default 8000)"})
+def serve(c: Context, settings: str = "pelicanconf.py", port: int = 8000) -> None:
+    """Serve the built site on http://127.0.0.1:8000 (a plain static server)."""
+    commands.serve(commands.output_path(_settings(settings)), port)
+
+
+@task(help={**SETTINGS_HELP, "folder": "folder to file it under"})
+def subscribe(c: Context, url: str, settings: str = "pelicanconf.py", folder: str = "") -> None:
+    """Subscribe to a feed, or to the feed a web page announces."""
+    commands.subscribe(_settings(settings), url, folder)
+
+
+@task(name="import-opml", help=SETTINGS_HELP)
+def import_opml(c: Context, file: str, settings: str = "pelicanconf.py") -> None:
+    """Merge another reader's OPML export into the subscriptions."""
+    commands.import_opml(_settings(settings), Path(file))
+
+
+@task(name="export-opml", help=SETTINGS_HELP)
+def export_opml(c: Context, file: str = "", settings: str = "pelicanconf.py") -> None:
+    """Write the subscriptions as OPML 2.0 (to FILE, or standard output)."""
+    commands.export_opml(_settings(settings), Path(file) if file else None)
+
+
+@task(iterable=["files"], help={"files": "feed files to check (any number: check A B C)"})
+def check(c: Context, files: list[str]) -> None:
+    """Run the ingest pipeline offline on feed files; one verdict per file."""
+    commands.check([Path(f) for f in files])
+
+
+@task(help={**SETTINGS_HELP, "serve": "serve the site when built (default)"})
+def demo(c: Context, settings: str = "pelicanconf.py", serve: bool = True) -> None:
+    """Ingest the bundled samples, build, and serve on http://127.0.0.1:8000."""
+    commands.fetch(_settings(settings))
+    output = commands.build(_settings(settings))
+    if serve:
+        commands.serve(output)
+
+
+@task
+def test(c: Context) -> None:
+    """Run the whole test suite."""
+    c.run(f"{sys.executable} -m pytest", pty=False)
