@@ -78,7 +78,10 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": T
 GZIP_CACHE = False
 # Expected in development (no SITEURL yet; docutils has no Chinese, and we use no reST).
 LOG_FILTER = [
-    (logging.WARNING, "Feeds generated without SITEURL or FEED_DOMAIN set properly may not be valid"),
+    (
+        logging.WARNING,
+        "Feeds generated without SITEURL or FEED_DOMAIN set properly may not be valid",
+    ),
     (logging.WARNING, "Docutils has no localization for '%s'. Using 'en' instead."),
 ]
 CACHE_CONTENT = False

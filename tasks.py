@@ -15,11 +15,15 @@ from haokan import commands  # noqa: E402
 SETTINGS_HELP = {"settings": "Pelican settings file (default: pelicanconf.py)"}
 
 
-def _variadic(task_name: str, option: str) -> None:
-    """Let `invoke check A B C` take every file (invoke has no variadic positional arguments).
+# Tasks whose bare words are files: `check A B C` (any number) and `export-opml [FILE]`.
+FILE_WORDS = {"check": "--files", "export-opml": "--file"}
 
-    invoke loads this file after reading its own options and before parsing the tasks, so
-    the words after `check` can be turned into repeated `--files` options here.
+
+def _files_from_bare_words() -> None:
+    """Turn the bare words after `check`/`export-opml` into their file options.
+
+    invoke has neither variadic nor optional positional arguments. It loads this file after
+    reading its own options and before parsing the tasks' words, so they can be rewritten here.
     """
     import inspect
 
@@ -29,13 +33,17 @@ def _variadic(task_name: str, option: str) -> None:
         program = frame.frame.f_locals.get("self")
         if isinstance(program, Program) and getattr(program, "core", None):
             words = program.core.unparsed
-            if task_name in words:
-                at = words.index(task_name) + 1
-                words[at:] = [w if w.startswith("-") else f"{option}={w}" for w in words[at:]]
+            if words and words[0] in FILE_WORDS:
+                option, rewritten, value_next = FILE_WORDS[words[0]], words[:1], False
+                for word in words[1:]:
+                    bare = not word.startswith("-") and not value_next
+                    rewritten.append(f"{option}={word}" if bare else word)
+                    value_next = word.startswith("-") and "=" not in word
+                words[:] = rewritten
             return
 
 
-_variadic("check", "--files")
+_files_from_bare_words()
 
 
 def _settings(path: str) -> Path:
@@ -79,8 +87,8 @@ def import_opml(c: Context, file: str, settings: str = "pelicanconf.py") -> None
     commands.import_opml(_settings(settings), Path(file))
 
 
-@task(name="export-opml", help=SETTINGS_HELP)
-def export_opml(c: Context, file: str = "", settings: str = "pelicanconf.py") -> None:
+@task(name="export-opml", help={**SETTINGS_HELP, "file": "where to write (default: stdout)"})
+def export_opml(c: Context, file: str | None = None, settings: str = "pelicanconf.py") -> None:
     """Write the subscriptions as OPML 2.0 (to FILE, or standard output)."""
     commands.export_opml(_settings(settings), Path(file) if file else None)
 
@@ -102,5 +110,6 @@ def demo(c: Context, settings: str = "pelicanconf.py", serve: bool = True) -> No
 
 @task
 def test(c: Context) -> None:
-    """Run the whole test suite."""
+    """Lint, then run the whole test suite."""
+    c.run(f"{sys.executable} -m ruff check plugins tests tasks.py pelicanconf.py publishconf.py")
     c.run(f"{sys.executable} -m pytest", pty=False)

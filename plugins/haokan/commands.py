@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import http.server
 import logging
@@ -49,8 +50,12 @@ def subscription_sources(hk: Settings) -> list[Source]:
     """Return the subscriptions as fetch sources (local sample files resolved next to the OPML)."""
     base = hk.subscriptions.parent
     return [
-        Source(s.url, "subscription", s.title or s.url,
-               (base / s.url).resolve() if s.is_local else None)
+        Source(
+            s.url,
+            "subscription",
+            s.title or s.url,
+            (base / s.url).resolve() if s.is_local else None,
+        )
         for s in opml.read_opml(hk.subscriptions)
     ]
 
@@ -62,10 +67,17 @@ def fetch(settings_file: Path, force: bool = False) -> list[FeedReport]:
     sources = subscription_sources(hk)
     started = time.monotonic()
     with Store(hk.store) as store, fetch_progress(len(sources)) as tick:
-        reports = asyncio.run(fetch_all(
-            sources, store, allow_private=hk.allow_private_addresses,
-            concurrency=hk.fetch_concurrency, deadline=hk.fetch_deadline, force=force,
-            on_done=tick))
+        reports = asyncio.run(
+            fetch_all(
+                sources,
+                store,
+                allow_private=hk.allow_private_addresses,
+                concurrency=hk.fetch_concurrency,
+                deadline=hk.fetch_deadline,
+                force=force,
+                on_done=tick,
+            )
+        )
     fetch_summary(reports, time.monotonic() - started)
     return reports
 
@@ -105,10 +117,13 @@ def subscribe(settings_file: Path, url: str, folder: str = "") -> None:
     if not added:
         console.print(f"Already subscribed to {found.url}")
         return
-    opml.write_atomically(hk.subscriptions,
-                          opml.render_opml("好看 subscriptions", merged, datetime.now(UTC)))
-    console.print(f"Subscribed to {found.title or found.url} ({found.url}) "
-                  f"in {hk.subscriptions}. Run `invoke fetch` to read it.")
+    opml.write_atomically(
+        hk.subscriptions, opml.render_opml("好看 subscriptions", merged, datetime.now(UTC))
+    )
+    console.print(
+        f"Subscribed to {found.title or found.url} ({found.url}) "
+        f"in {hk.subscriptions}. Run `invoke fetch` to read it."
+    )
 
 
 @owner_errors_exit
@@ -123,18 +138,22 @@ def import_opml(settings_file: Path, file: Path) -> None:
     incoming = opml.parse_opml(data, str(file))
     merged, added = opml.merge(current, incoming)
     if added:
-        opml.write_atomically(hk.subscriptions,
-                              opml.render_opml("好看 subscriptions", merged, datetime.now(UTC)))
-    console.print(f"Imported {file}: {len(added)} new subscriptions, "
-                  f"{len(incoming) - len(added)} already present.")
+        opml.write_atomically(
+            hk.subscriptions, opml.render_opml("好看 subscriptions", merged, datetime.now(UTC))
+        )
+    console.print(
+        f"Imported {file}: {len(added)} new subscriptions, "
+        f"{len(incoming) - len(added)} already present."
+    )
 
 
 @owner_errors_exit
 def export_opml(settings_file: Path, file: Path | None) -> None:
     """Write the subscriptions as OPML 2.0 to `file`, or to standard output."""
     hk = settings.load(settings_file)
-    data = opml.render_opml("好看 subscriptions", opml.read_opml(hk.subscriptions),
-                            datetime.now(UTC))
+    data = opml.render_opml(
+        "好看 subscriptions", opml.read_opml(hk.subscriptions), datetime.now(UTC)
+    )
     if file is None:
         sys.stdout.buffer.write(data)
     else:
@@ -151,18 +170,18 @@ def check(files: Sequence[Path]) -> tuple[int, int]:
             try:
                 body = file.read_bytes()
             except OSError as error:
-                console.print(f"REFUSED {file}: cannot read ({error.strerror})")
+                console.print(f"REFUSED {file}: cannot read ({error.strerror})", soft_wrap=True)
                 refused += 1
                 continue
             try:
                 feed = pool.parse(ParseJob(body, "https://example.invalid/feed", None, now))
             except FeedRefused as why:
-                console.print(f"REFUSED {file}: {why}")
+                console.print(f"REFUSED {file}: {why}", soft_wrap=True)
                 refused += 1
                 continue
             read += 1
-            console.print(f"OK      {file}: {len(feed.entries)} entries"
-                          + (f" ({'; '.join(feed.notes)})" if feed.notes else ""))
+            notes = f" ({'; '.join(feed.notes)})" if feed.notes else ""
+            console.print(f"OK      {file}: {len(feed.entries)} entries{notes}", soft_wrap=True)
     console.print(f"{len(files)} files: {read} read, {refused} refused.")
     return read, refused
 
@@ -172,7 +191,5 @@ def serve(output: Path, port: int = 8000) -> None:
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
     with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
         console.print(f"Serving {output} on http://127.0.0.1:{port}/ — Ctrl-C stops.")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
-        except KeyboardInterrupt:
-            pass

@@ -4,6 +4,7 @@ fails its own feed and never the fetch."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import resource
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from .parse import FeedRefused, parse_feed
 
 MEMORY_LIMIT = 1024 * 1024 * 1024  # address space of one worker, bytes
 TIME_LIMIT = 15.0  # seconds to parse one document
+OUT_OF_MEMORY = 3  # a worker's exit code when even receiving a document exhausted its memory
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,12 @@ def _serve(conn: Connection, memory_limit: int) -> None:
             job: ParseJob = conn.recv()
         except EOFError:
             return
+        except MemoryError:
+            os._exit(OUT_OF_MEMORY)  # the pipe is mid-message: this worker cannot go on
         try:
             reply: tuple[str, object] = (
-                "ok", parse_feed(job.body, job.url, job.content_type, job.now)
+                "ok",
+                parse_feed(job.body, job.url, job.content_type, job.now),
             )
         except FeedRefused as refused:
             reply = ("refused", str(refused))
@@ -46,7 +51,6 @@ def _serve(conn: Connection, memory_limit: int) -> None:
             reply = ("refused", f"parsing needs more than {memory_limit >> 20} MiB of memory")
         except RecursionError:
             reply = ("refused", "the document is nested too deeply to parse")
-        del job
         conn.send(reply)
 
 
@@ -100,8 +104,15 @@ class ParserPool:
                 raise FeedRefused(f"parsing took longer than {self.time_limit:g} s")
             reply: tuple[str, object] = worker.conn.recv()
         except (EOFError, BrokenPipeError, ConnectionResetError) as crash:
-            raise FeedRefused("the parser crashed on this document (out of memory?)") from crash
+            worker.process.join(5)
+            if worker.process.exitcode == OUT_OF_MEMORY:
+                raise FeedRefused(self._memory_words) from crash
+            raise FeedRefused("the parser crashed on this document") from crash
         return reply
+
+    @property
+    def _memory_words(self) -> str:
+        return f"parsing needs more than {self.memory_limit >> 20} MiB of memory"
 
     def _start(self) -> _Worker:
         worker = _Worker(self.memory_limit)
@@ -121,6 +132,9 @@ class ParserPool:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()

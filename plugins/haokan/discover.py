@@ -14,8 +14,15 @@ from .net import SUBSCRIPTION_BODY_CAP, fetch, new_client
 from .parse import FeedRefused
 from .urls import absolute_url
 
-FEED_TYPES = ("application/atom+xml", "application/rss+xml", "application/feed+json",
-              "application/json", "application/rdf+xml", "application/xml", "text/xml")
+FEED_TYPES = (
+    "application/atom+xml",
+    "application/rss+xml",
+    "application/feed+json",
+    "application/json",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+)
 DEADLINE = 20.0
 
 
@@ -62,8 +69,9 @@ async def discover_feed(url: str, allow_private: bool) -> Found:
         async with new_client(allow_private) as client:
 
             async def try_feed(candidate: str) -> tuple[Feed | None, bytes, str]:
-                fetched = await fetch(client, candidate, None, None, SUBSCRIPTION_BODY_CAP,
-                                      DEADLINE, now)
+                fetched = await fetch(
+                    client, candidate, None, None, SUBSCRIPTION_BODY_CAP, DEADLINE, now
+                )
                 if fetched.status != "ok":
                     raise DiscoveryError(f"{candidate}: {fetched.reason}")
                 job = ParseJob(fetched.body, fetched.url, fetched.content_type, now)
@@ -77,8 +85,9 @@ async def discover_feed(url: str, allow_private: bool) -> Found:
                 return Found(final, feed.title, feed.site_url or "")
             candidates = feed_links(body, final)
             if not candidates:
-                raise DiscoveryError(f"{url}: the page announces no feed "
-                                     "(no <link rel=\"alternate\"> of a feed type)")
+                raise DiscoveryError(
+                    f'{url}: the page announces no feed (no <link rel="alternate"> of a feed type)'
+                )
             reasons = []
             for candidate in candidates:
                 try:

@@ -44,8 +44,9 @@ def configure(pelican: Any) -> None:
     }
 
 
-def _article(row: StoredEntry, sub: Subscription, name: str, generator: Any,
-             zone: ZoneInfo, full: bool) -> Article:
+def _article(
+    row: StoredEntry, sub: Subscription, name: str, generator: Any, zone: ZoneInfo, full: bool
+) -> Article:
     entry = row.entry
     settings = generator.settings
     body = Markup(entry.content) if full else Markup("<p>%s</p>") % entry.excerpt
@@ -62,8 +63,9 @@ def _article(row: StoredEntry, sub: Subscription, name: str, generator: Any,
     }
     # A unique fake path under the content folder: Pelican keys caches and links on it.
     source = os.path.join(generator.path, ".haokan", f"{row.slug}.html")
-    return Article(str(body), metadata, settings=settings, source_path=source,
-                   context=generator.context)
+    return Article(
+        str(body), metadata, settings=settings, source_path=source, context=generator.context
+    )
 
 
 def add_entries(generator: ArticlesGenerator) -> None:
@@ -90,5 +92,3 @@ def register() -> None:
     """Connect the receivers (module-level functions: blinker holds receivers weakly)."""
     signals.initialized.connect(configure)
     signals.article_generator_pretaxonomy.connect(add_entries)
-
-

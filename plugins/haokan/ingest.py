@@ -14,6 +14,7 @@ import httpx
 from .containment import ParseJob, ParserPool
 from .model import FeedKind
 from .net import FRIEND_BODY_CAP, SUBSCRIPTION_BODY_CAP, Fetched, fetch, new_client
+from .normalize import NORMALIZER_VERSION
 from .parse import FeedRefused
 from .schedule import retry_at
 from .store import Store
@@ -65,8 +66,15 @@ def _read_local(source: Source, etag: str | None) -> Fetched:
 class FetchRun:
     """One `invoke fetch`: holds the client, the parser pool and the store for its duration."""
 
-    def __init__(self, store: Store, pool: ParserPool, client: httpx.AsyncClient,
-                 deadline: float, now: datetime, force: bool = False) -> None:
+    def __init__(
+        self,
+        store: Store,
+        pool: ParserPool,
+        client: httpx.AsyncClient,
+        deadline: float,
+        now: datetime,
+        force: bool = False,
+    ) -> None:
         self.store, self.pool, self.client = store, pool, client
         self.deadline, self.now, self.force = deadline, now, force
 
@@ -75,32 +83,45 @@ class FetchRun:
         state = self.store.feed_state(source.url, source.kind)
         if not self.force and state.next_attempt and state.next_attempt > self.now:
             when = state.next_attempt.strftime("%Y-%m-%d %H:%M UTC")
-            return FeedReport(source, "skipped",
-                              reason=f"waiting until {when} after {state.failures} failures "
-                              f"(last: {state.last_error}); --force tries now")
+            return FeedReport(
+                source,
+                "skipped",
+                reason=f"waiting until {when} after {state.failures} failures "
+                f"(last: {state.last_error}); --force tries now",
+            )
         if source.path is not None:
             fetched = _read_local(source, state.etag)
         else:
-            fetched = await fetch(self.client, source.url, state.etag, state.last_modified,
-                                  _cap(source.kind), self.deadline, self.now)
+            fetched = await fetch(
+                self.client,
+                source.url,
+                state.etag,
+                state.last_modified,
+                _cap(source.kind),
+                self.deadline,
+                self.now,
+            )
         if fetched.status == "ok":
             job = ParseJob(fetched.body, fetched.url, fetched.content_type, self.now)
             try:
                 feed = await asyncio.to_thread(self.pool.parse, job)
             except FeedRefused as refused:
                 return self._failed(source, state.failures, str(refused), None)
-            new, updated = self.store.save_feed(source.url, source.kind, feed, fetched.etag,
-                                                fetched.last_modified, self.now)
+            new, updated = self.store.save_feed(
+                source.url, source.kind, feed, fetched.etag, fetched.last_modified, self.now
+            )
             outcome: Outcome = "updated" if new or updated else "unchanged"
-            return FeedReport(source, outcome, new, updated, len(feed.entries),
-                              "; ".join(feed.notes))
+            return FeedReport(
+                source, outcome, new, updated, len(feed.entries), "; ".join(feed.notes)
+            )
         if fetched.status == "not_modified":
             self.store.record_not_modified(source.url, source.kind, self.now)
             return FeedReport(source, "not_modified")
         return self._failed(source, state.failures, fetched.reason, fetched.retry_after)
 
-    def _failed(self, source: Source, failures: int, reason: str,
-                retry_after: float | None) -> FeedReport:
+    def _failed(
+        self, source: Source, failures: int, reason: str, retry_after: float | None
+    ) -> FeedReport:
         next_try = retry_at(failures + 1, self.now, retry_after)
         self.store.record_failure(source.url, source.kind, reason, self.now, next_try)
         if next_try is not None:
@@ -109,13 +130,20 @@ class FetchRun:
 
 
 async def fetch_all(
-    sources: Sequence[Source], store: Store, *, allow_private: bool, concurrency: int,
-    deadline: float, now: datetime | None = None, force: bool = False,
+    sources: Sequence[Source],
+    store: Store,
+    *,
+    allow_private: bool,
+    concurrency: int,
+    deadline: float,
+    now: datetime | None = None,
+    force: bool = False,
     transport: httpx.AsyncBaseTransport | None = None,
     on_done: Callable[[FeedReport], None] = lambda report: None,
 ) -> list[FeedReport]:
     """Fetch every source, at most `concurrency` at once; return one report per source."""
     limit = asyncio.Semaphore(concurrency)
+    store.require_normalizer(NORMALIZER_VERSION)
     with ParserPool() as pool:
         async with new_client(allow_private, transport) as client:
             run = FetchRun(store, pool, client, deadline, now or datetime.now(UTC), force)

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 
-
 class NotJsonFeed(ValueError):
     """The document is JSON but not a JSON Feed, or not valid JSON."""
 
@@ -87,5 +86,7 @@ def parse_json_feed(body: bytes) -> dict[str, Any]:
             "link": _str(document.get("home_page_url")),
             "image": {"href": _str(document.get("icon")) or _str(document.get("favicon"))},
         },
-        "entries": [_entry(i) for i in items if isinstance(i, dict)] if isinstance(items, list) else [],
+        "entries": [_entry(i) for i in items if isinstance(i, dict)]
+        if isinstance(items, list)
+        else [],
     }

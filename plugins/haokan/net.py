@@ -22,8 +22,10 @@ CONNECT_TIMEOUT = 5.0
 SUBSCRIPTION_BODY_CAP = 15 * 1024 * 1024
 FRIEND_BODY_CAP = 2 * 1024 * 1024
 USER_AGENT = "Haokan/0.1 (static-site feed reader; +https://github.com/haokan-reader)"
-ACCEPT = ("application/atom+xml, application/rss+xml, application/feed+json, "
-          "application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
+ACCEPT = (
+    "application/atom+xml, application/rss+xml, application/feed+json, "
+    "application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
@@ -47,14 +49,18 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         self.inner = httpcore.AnyIOBackend()
 
     async def connect_tcp(
-        self, host: str, port: int, timeout: float | None = None,
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         loop = asyncio.get_running_loop()
         try:
             infos = await asyncio.wait_for(
-                loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout)
+                loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout
+            )
         except (OSError, TimeoutError) as error:
             raise httpcore.ConnectError(f"cannot resolve {host}: {error}") from error
         addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
@@ -63,18 +69,22 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             if private:
                 raise AddressRefused(
                     f"{host} resolves to {private[0]}, which is not a public address "
-                    "(set HAOKAN_ALLOW_PRIVATE_ADDRESSES = True to allow it)")
+                    "(set HAOKAN_ALLOW_PRIVATE_ADDRESSES = True to allow it)"
+                )
         last: Exception | None = None
         for address in addresses:
             try:
-                return await self.inner.connect_tcp(address, port, timeout, local_address,
-                                                    socket_options)
+                return await self.inner.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
                 last = error
         raise last or httpcore.ConnectError(f"no address for {host}")
 
     async def connect_unix_socket(
-        self, path: str, timeout: float | None = None,
+        self,
+        path: str,
+        timeout: float | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         raise httpcore.ConnectError("unix sockets are not feeds")
@@ -91,19 +101,23 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         # httpx has no public hook for the network backend; swap in a pool that uses ours.
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0,
+            max_connections=100,
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
             network_backend=GuardedBackend(allow_private),
         )
 
 
-def new_client(allow_private: bool, transport: httpx.AsyncBaseTransport | None = None
-               ) -> httpx.AsyncClient:
+def new_client(
+    allow_private: bool, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
     """Return the client every feed fetch goes through."""
     return httpx.AsyncClient(
         transport=transport or GuardedTransport(allow_private),
         timeout=httpx.Timeout(30.0, connect=CONNECT_TIMEOUT),
         headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
-        follow_redirects=False, trust_env=False,
+        follow_redirects=False,
+        trust_env=False,
     )
 
 
@@ -149,9 +163,13 @@ def _status_words(response: httpx.Response) -> str:
         phrase = HTTPStatus(code).phrase
     except ValueError:
         phrase = "unknown status"
-    advice = {404: "the feed is not there; check the address",
-              410: "the feed was removed for good", 401: "the feed needs a login",
-              403: "the server refuses to serve us", 429: "the server asks us to slow down"}
+    advice = {
+        404: "the feed is not there; check the address",
+        410: "the feed was removed for good",
+        401: "the feed needs a login",
+        403: "the server refuses to serve us",
+        429: "the server asks us to slow down",
+    }
     detail = advice.get(code) or ("the server failed" if code >= 500 else "unexpected answer")
     return f"HTTP {code} {phrase}: {detail}"
 
@@ -166,16 +184,19 @@ async def _read_capped(response: httpx.Response, cap: int) -> bytes:
     return b"".join(chunks)
 
 
-async def _follow(client: httpx.AsyncClient, url: str, headers: dict[str, str], cap: int,
-                  now: datetime) -> Fetched:
+async def _follow(
+    client: httpx.AsyncClient, url: str, headers: dict[str, str], cap: int, now: datetime
+) -> Fetched:
     current = url
     for _ in range(MAX_REDIRECTS + 1):
         async with client.stream("GET", current, headers=headers) as response:
             if response.status_code in REDIRECTS:
                 target = absolute_url(response.headers.get("location"), current)
                 if target is None:
-                    raise _Failed("redirected to an address that is not http(s): "
-                                  f"{response.headers.get('location', '')[:100]!r}")
+                    raise _Failed(
+                        "redirected to an address that is not http(s): "
+                        f"{response.headers.get('location', '')[:100]!r}"
+                    )
                 current = target
                 continue
             if response.status_code == 304:
@@ -184,8 +205,14 @@ async def _follow(client: httpx.AsyncClient, url: str, headers: dict[str, str], 
                 wait = retry_after_seconds(response.headers.get("retry-after"), now)
                 raise _Failed(_status_words(response), wait)
             body = await _read_capped(response, cap)
-            return Fetched("ok", current, body, response.headers.get("content-type"),
-                           response.headers.get("etag"), response.headers.get("last-modified"))
+            return Fetched(
+                "ok",
+                current,
+                body,
+                response.headers.get("content-type"),
+                response.headers.get("etag"),
+                response.headers.get("last-modified"),
+            )
     raise _Failed(f"more than {MAX_REDIRECTS} redirects (a redirect loop?)")
 
 
@@ -208,8 +235,15 @@ ERROR_WORDS: dict[type[httpx.HTTPError], str] = {
 }
 
 
-async def fetch(client: httpx.AsyncClient, url: str, etag: str | None,
-                last_modified: str | None, cap: int, deadline: float, now: datetime) -> Fetched:
+async def fetch(
+    client: httpx.AsyncClient,
+    url: str,
+    etag: str | None,
+    last_modified: str | None,
+    cap: int,
+    deadline: float,
+    now: datetime,
+) -> Fetched:
     """Fetch one feed, conditionally; every failure comes back as a reason in words."""
     headers = {}
     if etag:

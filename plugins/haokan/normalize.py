@@ -13,6 +13,8 @@ from .sanitize import first_image, sanitize_html, text_to_html
 from .text import excerpt, html_to_text, one_line, reading_minutes
 from .urls import absolute_url
 
+# Bump when normalize/sanitize output changes: the next fetch then re-reads every feed.
+NORMALIZER_VERSION = "1"
 MAX_ENTRIES = 1000
 MAX_TITLE_CHARS = 300
 MAX_AUTHOR_CHARS = 200
@@ -54,8 +56,11 @@ def _content(raw: Raw) -> tuple[Raw | None, str]:
 
 
 def _base(detail: Raw | None, link: str | None, feed_url: str | None) -> str | None:
-    declared = detail.get("base") if isinstance(detail, Mapping) else None
-    return absolute_url(declared) or link or feed_url
+    """Return the base for relative URLs: a declared xml:base, else the entry's own link."""
+    declared = absolute_url(detail.get("base")) if isinstance(detail, Mapping) else None
+    if declared and declared != feed_url:  # feedparser reports the document URL when none
+        return declared
+    return link or feed_url
 
 
 def _enclosures(raw: Raw, base: str | None) -> tuple[Enclosure, ...]:
@@ -82,8 +87,8 @@ def _key(raw: Raw, link: str | None, title: str, content: str) -> str:
     return "sha256:" + hashlib.sha256(f"{title}\x00{content}".encode()).hexdigest()
 
 
-def normalize_entry(raw: Raw, feed_url: str | None, now: datetime) -> Entry:
-    """Return one feedparser entry as a frozen Entry."""
+def normalize_entry(raw: Raw, feed_url: str | None, now: datetime, feed_author: str = "") -> Entry:
+    """Return one feedparser entry as a frozen Entry (`feed_author` when it names nobody)."""
     link = absolute_url(raw.get("link"), feed_url)
     detail, body = _content(raw)
     base = _base(detail, link, feed_url)
@@ -94,12 +99,13 @@ def normalize_entry(raw: Raw, feed_url: str | None, now: datetime) -> Entry:
     author_detail = raw.get("author_detail")
     author = author_detail.get("name") if isinstance(author_detail, Mapping) else None
     published = _date(raw.get("published_parsed"), now)
-    updated = _date(raw.get("updated_parsed"), now)
+    # Read without feedparser's deprecated updated→published mapping (it warns, and lies).
+    updated = _date(dict.get(raw, "updated_parsed") if isinstance(raw, dict) else None, now)
     return Entry(
         key=_key(raw, link, title, html),
         title=title or excerpt(plain, 80) or link or "Untitled",
         link=link,
-        author=_text(None, author or raw.get("author"), MAX_AUTHOR_CHARS),
+        author=_text(None, author or raw.get("author"), MAX_AUTHOR_CHARS) or feed_author,
         published=published or updated or _date(raw.get("created_parsed"), now),
         updated=updated,
         content=html,
@@ -117,9 +123,15 @@ def normalize_feed(parsed: Raw, feed_url: str | None, now: datetime) -> Feed:
     notes = []
     if len(raw_entries) > MAX_ENTRIES:
         notes.append(f"kept the first {MAX_ENTRIES} of {len(raw_entries)} entries")
+    author_detail = meta.get("author_detail")
+    feed_author = _text(
+        None,
+        author_detail.get("name") if isinstance(author_detail, Mapping) else meta.get("author"),
+        MAX_AUTHOR_CHARS,
+    )
     entries: dict[str, Entry] = {}
     for raw in raw_entries[:MAX_ENTRIES]:
-        entry = normalize_entry(raw, feed_url, now)
+        entry = normalize_entry(raw, feed_url, now, feed_author)
         entries.setdefault(entry.key, entry)  # a repeated id keeps its first (newest) entry
     image = meta.get("image")
     return Feed(

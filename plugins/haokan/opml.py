@@ -42,7 +42,9 @@ def parse_opml(data: bytes, source: str, allow_paths: bool = False) -> tuple[Sub
     try:
         root = ET.fromstring(data)
     except ET.ParseError as error:
-        raise OpmlError(f"{source}: not well-formed XML ({error}); fix the file and retry") from error
+        raise OpmlError(
+            f"{source}: not well-formed XML ({error}); fix the file and retry"
+        ) from error
     body = root.find("body")
     if root.tag != "opml" or body is None:
         raise OpmlError(f"{source}: not an OPML file (expected <opml> with a <body>)")
@@ -51,10 +53,13 @@ def parse_opml(data: bytes, source: str, allow_paths: bool = False) -> tuple[Sub
         raw = (node.get("xmlUrl") or "").strip()
         url = absolute_url(raw)
         if url is None and not (allow_paths and raw and ":" not in raw):
-            raise OpmlError(f"{source}: outline {_outline_title(node)!r} has xmlUrl {raw!r}, "
-                            "which is not an http(s) URL")
-        sub = Subscription(url or raw, _outline_title(node), folder,
-                           absolute_url(node.get("htmlUrl")) or "")
+            raise OpmlError(
+                f"{source}: outline {_outline_title(node)!r} has xmlUrl {raw!r}, "
+                "which is not an http(s) URL"
+            )
+        sub = Subscription(
+            url or raw, _outline_title(node), folder, absolute_url(node.get("htmlUrl")) or ""
+        )
         found.setdefault(canonical_url(sub.url) if url else sub.url, sub)
     return tuple(found.values())
 
@@ -86,8 +91,12 @@ def render_opml(title: str, subscriptions: Iterable[Subscription], now: datetime
             if path not in folders:
                 folders[path] = ET.SubElement(parent, "outline", text=name, title=name)
             parent = folders[path]
-        attributes = {"type": "rss", "text": sub.title or sub.url, "title": sub.title or sub.url,
-                      "xmlUrl": sub.url}
+        attributes = {
+            "type": "rss",
+            "text": sub.title or sub.url,
+            "title": sub.title or sub.url,
+            "xmlUrl": sub.url,
+        }
         if sub.site_url:
             attributes["htmlUrl"] = sub.site_url
         ET.SubElement(parent, "outline", attributes)

@@ -1,4 +1,4 @@
-"""Parse feed bytes with feedparser, refusing what must never reach it (pure: bytes in, Feed out)."""
+"""Parse feed bytes with feedparser, refusing what must never reach it (bytes in, Feed out)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,12 @@ from .normalize import normalize_feed
 
 ENTITY_DECLARATION = b"<!ENTITY"
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
-_BOMS = {b"\xff\xfe\x00\x00": "utf-32-le", b"\x00\x00\xfe\xff": "utf-32-be",
-         b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
+_BOMS = {
+    b"\xff\xfe\x00\x00": "utf-32-le",
+    b"\x00\x00\xfe\xff": "utf-32-be",
+    b"\xff\xfe": "utf-16-le",
+    b"\xfe\xff": "utf-16-be",
+}
 
 
 class FeedRefused(Exception):
@@ -58,7 +62,10 @@ def parse_feed(body: bytes, url: str, content_type: str | None, now: datetime) -
     if content_type:
         headers["content-type"] = content_type
     # Only ever a file object: given a str or bytes, feedparser would open paths and URLs itself.
-    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    # We resolve relative links ourselves, against the entry's link rather than the feed's URL.
+    parsed = feedparser.parse(
+        io.BytesIO(body), response_headers=headers, resolve_relative_uris=False
+    )
     if not parsed.get("version") and not parsed.get("entries"):
         raise FeedRefused(_not_a_feed(body, parsed))
     return normalize_feed(parsed, web_url, now)

@@ -16,10 +16,20 @@ from .ingest import FeedReport
 console = Console(stderr=False, highlight=False)
 errors = Console(stderr=True, highlight=False)
 
-STYLE = {"updated": "green", "unchanged": "dim", "not_modified": "dim", "failed": "red",
-         "skipped": "yellow"}
-WORDS = {"updated": "updated", "unchanged": "no new entries", "not_modified": "not modified",
-         "failed": "FAILED", "skipped": "backing off"}
+STYLE = {
+    "updated": "green",
+    "unchanged": "dim",
+    "not_modified": "dim",
+    "failed": "red",
+    "skipped": "yellow",
+}
+WORDS = {
+    "updated": "updated",
+    "unchanged": "no new entries",
+    "not_modified": "not modified",
+    "failed": "FAILED",
+    "skipped": "backing off",
+}
 
 
 class Tick(Protocol):
@@ -29,8 +39,13 @@ class Tick(Protocol):
 @contextmanager
 def fetch_progress(total: int) -> Iterator[Tick]:
     """Show a progress bar over `total` feeds; yield the callback that advances it."""
-    columns = (TextColumn("Fetching"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("{task.description}"))
+    columns = (
+        TextColumn("Fetching"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("", total=total)
 
@@ -46,8 +61,14 @@ def fetch_summary(reports: Sequence[FeedReport], seconds: float) -> None:
     for column in ("feed", "kind", "result", "new", "updated", "why"):
         table.add_column(column, overflow="fold")
     for r in sorted(reports, key=lambda r: (r.outcome != "failed", r.source.name.lower())):
-        table.add_row(r.source.name, r.source.kind, f"[{STYLE[r.outcome]}]{WORDS[r.outcome]}",
-                      str(r.new or ""), str(r.updated or ""), r.reason)
+        table.add_row(
+            r.source.name,
+            r.source.kind,
+            f"[{STYLE[r.outcome]}]{WORDS[r.outcome]}",
+            str(r.new or ""),
+            str(r.updated or ""),
+            r.reason,
+        )
     console.print(table)
     counts = Counter(r.outcome for r in reports)
     new = sum(r.new for r in reports)

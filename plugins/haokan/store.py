@@ -53,6 +53,7 @@ CREATE TABLE entries (
     PRIMARY KEY (feed_url, key)
 );
 CREATE INDEX entries_by_date ON entries (feed_url, published DESC);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
@@ -120,21 +121,29 @@ class Store:
 
     def _check_or_create(self) -> None:
         db = self.db
-        app_id, version = db.execute("PRAGMA application_id").fetchone()[0], db.execute(
-            "PRAGMA user_version").fetchone()[0]
+        app_id, version = (
+            db.execute("PRAGMA application_id").fetchone()[0],
+            db.execute("PRAGMA user_version").fetchone()[0],
+        )
         tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if tables and app_id != APPLICATION_ID:
-            raise StoreError(f"{self.path}: this SQLite file is not a Haokan store; "
-                             "it was left untouched — set HAOKAN_STORE to another path")
+            raise StoreError(
+                f"{self.path}: this SQLite file is not a Haokan store; "
+                "it was left untouched — set HAOKAN_STORE to another path"
+            )
         if version > SCHEMA_VERSION:
-            raise StoreError(f"{self.path}: store schema {version} is newer than this Haokan "
-                             f"understands ({SCHEMA_VERSION}); upgrade Haokan")
+            raise StoreError(
+                f"{self.path}: store schema {version} is newer than this Haokan "
+                f"understands ({SCHEMA_VERSION}); upgrade Haokan"
+            )
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")
         db.execute("PRAGMA foreign_keys=ON")
         if not tables:
-            db.executescript(f"BEGIN; {SCHEMA} PRAGMA application_id={APPLICATION_ID}; "
-                             f"PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+            db.executescript(
+                f"BEGIN; {SCHEMA} PRAGMA application_id={APPLICATION_ID}; "
+                f"PRAGMA user_version={SCHEMA_VERSION}; COMMIT;"
+            )
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -157,30 +166,53 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def require_normalizer(self, version: str) -> bool:
+        """Forget every feed's validators if entries were normalized by another version.
+
+        Conditional GET would otherwise keep entries as an older normalizer made them.
+        Return True when they were forgotten.
+        """
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'normalizer'").fetchone()
+        if row is not None and row[0] == version:
+            return False
+        with self.transaction() as db:
+            db.execute("UPDATE feeds SET etag = NULL, last_modified = NULL")
+            db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('normalizer', ?)", (version,)
+            )
+        return row is not None
+
     # -- feeds ----------------------------------------------------------------------------
 
     def feed_state(self, url: str, kind: FeedKind) -> FeedState:
         """Return what we know about fetching `url` (a blank state for a new feed)."""
         row = self.db.execute(
             "SELECT url, kind, title, etag, last_modified, last_success, last_error, failures,"
-            " next_attempt FROM feeds WHERE url = ?", (url,)).fetchone()
+            " next_attempt FROM feeds WHERE url = ?",
+            (url,),
+        ).fetchone()
         if row is None:
             return FeedState(url, kind)
-        return FeedState(row[0], row[1], row[2], row[3], row[4], _time(row[5]), row[6], row[7],
-                         _time(row[8]))
+        return FeedState(
+            row[0], row[1], row[2], row[3], row[4], _time(row[5]), row[6], row[7], _time(row[8])
+        )
 
     def _ensure_feed(self, url: str, kind: FeedKind) -> None:
-        self.db.execute("INSERT INTO feeds (url, kind) VALUES (?, ?) ON CONFLICT(url) DO NOTHING",
-                        (url, kind))
+        self.db.execute(
+            "INSERT INTO feeds (url, kind) VALUES (?, ?) ON CONFLICT(url) DO NOTHING", (url, kind)
+        )
 
-    def record_failure(self, url: str, kind: FeedKind, reason: str, now: datetime,
-                       retry_at: datetime | None) -> None:
+    def record_failure(
+        self, url: str, kind: FeedKind, reason: str, now: datetime, retry_at: datetime | None
+    ) -> None:
         """Remember a failed fetch; the entries already stored stay untouched."""
         with self.transaction():
             self._ensure_feed(url, kind)
             self.db.execute(
                 "UPDATE feeds SET last_attempt = ?, last_error = ?, failures = failures + 1,"
-                " next_attempt = ? WHERE url = ?", (_iso(now), reason, _iso(retry_at), url))
+                " next_attempt = ? WHERE url = ?",
+                (_iso(now), reason, _iso(retry_at), url),
+            )
 
     def record_not_modified(self, url: str, kind: FeedKind, now: datetime) -> None:
         """Remember a 304: the feed is healthy and nothing else changes."""
@@ -188,10 +220,19 @@ class Store:
             self._ensure_feed(url, kind)
             self.db.execute(
                 "UPDATE feeds SET last_attempt = ?, last_success = ?, last_error = NULL,"
-                " failures = 0, next_attempt = NULL WHERE url = ?", (_iso(now), _iso(now), url))
+                " failures = 0, next_attempt = NULL WHERE url = ?",
+                (_iso(now), _iso(now), url),
+            )
 
-    def save_feed(self, url: str, kind: FeedKind, feed: Feed, etag: str | None,
-                  last_modified: str | None, now: datetime) -> tuple[int, int]:
+    def save_feed(
+        self,
+        url: str,
+        kind: FeedKind,
+        feed: Feed,
+        etag: str | None,
+        last_modified: str | None,
+        now: datetime,
+    ) -> tuple[int, int]:
         """Store a fetched feed and its entries in one transaction; return (new, updated)."""
         new = updated = 0
         with self.transaction() as db:
@@ -200,10 +241,22 @@ class Store:
                 "UPDATE feeds SET title = ?, site_url = ?, image = ?, etag = ?, last_modified = ?,"
                 " last_attempt = ?, last_success = ?, last_error = NULL, failures = 0,"
                 " next_attempt = NULL WHERE url = ?",
-                (feed.title, feed.site_url, feed.image, etag, last_modified, _iso(now), _iso(now),
-                 url))
-            known = dict(db.execute("SELECT key, fingerprint FROM entries WHERE feed_url = ?",
-                                    (url,)).fetchall())
+                (
+                    feed.title,
+                    feed.site_url,
+                    feed.image,
+                    etag,
+                    last_modified,
+                    _iso(now),
+                    _iso(now),
+                    url,
+                ),
+            )
+            known = dict(
+                db.execute(
+                    "SELECT key, fingerprint FROM entries WHERE feed_url = ?", (url,)
+                ).fetchall()
+            )
             for position, entry in enumerate(feed.entries):
                 if entry.key not in known:
                     # Undated entries keep the feed's order: each is a second older than the last.
@@ -213,16 +266,28 @@ class Store:
                 elif known[entry.key] != entry.fingerprint:
                     self._update(url, entry, now)
                     updated += 1
-            db.execute("UPDATE entries SET last_seen = ? WHERE feed_url = ? AND key IN "
-                       "(SELECT value FROM json_each(?))",
-                       (_iso(now), url, json.dumps([e.key for e in feed.entries])))
+            db.execute(
+                "UPDATE entries SET last_seen = ? WHERE feed_url = ? AND key IN "
+                "(SELECT value FROM json_each(?))",
+                (_iso(now), url, json.dumps([e.key for e in feed.entries])),
+            )
         return new, updated
 
     @staticmethod
     def _values(entry: Entry) -> tuple[object, ...]:
         enclosures = json.dumps([[e.url, e.type, e.length] for e in entry.enclosures])
-        return (entry.link, entry.title, entry.author, _iso(entry.updated), entry.content,
-                entry.excerpt, entry.reading_minutes, entry.image, enclosures, entry.fingerprint)
+        return (
+            entry.link,
+            entry.title,
+            entry.author,
+            _iso(entry.updated),
+            entry.content,
+            entry.excerpt,
+            entry.reading_minutes,
+            entry.image,
+            enclosures,
+            entry.fingerprint,
+        )
 
     def _insert(self, url: str, entry: Entry, estimated: datetime, now: datetime) -> None:
         self.db.execute(
@@ -230,8 +295,17 @@ class Store:
             " reading_minutes, image, enclosures, fingerprint, feed_url, key, slug, published,"
             " date_estimated, first_seen, last_seen)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (*self._values(entry), url, entry.key, entry_slug(url, entry.key, entry.title),
-             _iso(entry.published or estimated), entry.published is None, _iso(now), _iso(now)))
+            (
+                *self._values(entry),
+                url,
+                entry.key,
+                entry_slug(url, entry.key, entry.title),
+                _iso(entry.published or estimated),
+                entry.published is None,
+                _iso(now),
+                _iso(now),
+            ),
+        )
 
     def _update(self, url: str, entry: Entry, now: datetime) -> None:
         # An undated entry keeps the date it was first given; a dated one takes the new date.
@@ -240,8 +314,8 @@ class Store:
             " excerpt = ?, reading_minutes = ?, image = ?, enclosures = ?, fingerprint = ?,"
             " published = coalesce(?, published), date_estimated = date_estimated AND ?"
             " WHERE feed_url = ? AND key = ?",
-            (*self._values(entry), _iso(entry.published), entry.published is None, url,
-             entry.key))
+            (*self._values(entry), _iso(entry.published), entry.published is None, url, entry.key),
+        )
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -251,7 +325,9 @@ class Store:
             "SELECT feed_url, slug, key, title, link, author, published, date_estimated, updated,"
             " content, excerpt, reading_minutes, image, enclosures, first_seen FROM entries"
             " WHERE feed_url IN (SELECT value FROM json_each(?))"
-            " ORDER BY published DESC, slug", (json.dumps(list(feed_urls)),))
+            " ORDER BY published DESC, slug",
+            (json.dumps(list(feed_urls)),),
+        )
         return [_stored(row) for row in rows]
 
     def feed_titles(self) -> dict[str, str]:
@@ -260,16 +336,37 @@ class Store:
 
 
 def _stored(row: tuple[object, ...]) -> StoredEntry:
-    (feed_url, slug, key, title, link, author, published, estimated, updated, content, excerpt,
-     minutes, image, enclosures, first_seen) = row
+    (
+        feed_url,
+        slug,
+        key,
+        title,
+        link,
+        author,
+        published,
+        estimated,
+        updated,
+        content,
+        excerpt,
+        minutes,
+        image,
+        enclosures,
+        first_seen,
+    ) = row
     date = datetime.fromisoformat(str(published))
     entry = Entry(
-        key=str(key), title=str(title), link=link if isinstance(link, str) else None,
-        author=str(author), published=None if estimated else date,
-        updated=_time(updated if isinstance(updated, str) else None), content=str(content),
-        excerpt=str(excerpt), reading_minutes=int(str(minutes)),
+        key=str(key),
+        title=str(title),
+        link=link if isinstance(link, str) else None,
+        author=str(author),
+        published=None if estimated else date,
+        updated=_time(updated if isinstance(updated, str) else None),
+        content=str(content),
+        excerpt=str(excerpt),
+        reading_minutes=int(str(minutes)),
         image=image if isinstance(image, str) else None,
         enclosures=tuple(Enclosure(u, t, n) for u, t, n in json.loads(str(enclosures))),
     )
-    return StoredEntry(str(feed_url), str(slug), entry, date,
-                       datetime.fromisoformat(str(first_seen)))
+    return StoredEntry(
+        str(feed_url), str(slug), entry, date, datetime.fromisoformat(str(first_seen))
+    )

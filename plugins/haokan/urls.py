@@ -14,9 +14,26 @@ MAX_URL_LENGTH = 2048
 # Query parameters that only track the reader; dropped before articles are compared.
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "igshid",
-        "spm", "chksm", "scene", "srcid", "sharer_sharetime", "sharer_shareid",
-        "isappinstalled", "share_token", "ref_src", "_hsenc", "_hsmi", "mkt_tok",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "spm",
+        "chksm",
+        "scene",
+        "srcid",
+        "sharer_sharetime",
+        "sharer_shareid",
+        "isappinstalled",
+        "share_token",
+        "ref_src",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
     }
 )
 TRACKING_PREFIXES = ("utm_", "hmsr", "hmpl", "hmcu", "hmkw", "hmci")
@@ -72,7 +89,7 @@ def canonical_url(url: str) -> str:
     Scheme and host lower-cased, default port and fragment dropped, tracking parameters
     dropped, the query sorted; a WeChat article keeps only `__biz`, `mid`, `idx` and `sn`.
     """
-    parts = urlsplit(url.strip())
+    parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
     try:

@@ -1,0 +1,215 @@
+"""Shared fixtures: a loopback feed server, and miniature sites built with the real `invoke`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "srcset",
+    "poster",
+    "cite",
+    "action",
+    "formaction",
+    "data",
+    "background",
+    "xlink:href",
+    "content",
+}
+FORBIDDEN_TAGS = {
+    "script",
+    "svg",
+    "math",
+    "form",
+    "input",
+    "button",
+    "object",
+    "embed",
+    "base",
+    "frame",
+    "frameset",
+    "applet",
+    "style",
+    "textarea",
+    "select",
+}
+
+
+def inert_problems(html: str, own_scripts: tuple[str, ...] = ()) -> list[str]:
+    """Return everything executable in an HTML document: handlers, bad URLs, bad elements."""
+    from bs4 import BeautifulSoup
+
+    problems = []
+    for tag in BeautifulSoup(html, "html.parser").find_all(True):
+        if tag.name in FORBIDDEN_TAGS and not (
+            tag.name == "script" and tag.get("src") in own_scripts
+        ):
+            problems.append(f"<{tag.name}>")
+        if tag.name == "meta" and tag.get("http-equiv", "").lower() == "refresh":
+            problems.append("meta refresh")
+        if tag.name == "iframe" and (tag.get("srcdoc") is not None or not tag.get("sandbox")):
+            problems.append("unsandboxed iframe")
+        for name, value in tag.attrs.items():
+            if name.lower().startswith("on"):
+                problems.append(f"{name} on <{tag.name}>")
+            if name.lower() == "style":
+                problems.append(f"style on <{tag.name}>")
+            if name.lower() in URL_ATTRIBUTES and tag.name != "meta":
+                for url in str(value).replace(",", " ").split():
+                    if ":" in url.split("/")[0] and not url.lower().startswith(
+                        ("http:", "https:", "mailto:")
+                    ):
+                        problems.append(f"{name}={url!r} on <{tag.name}>")
+    return problems
+
+
+@dataclass
+class Reply:
+    """What the server answers on one path."""
+
+    body: bytes = b""
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds before the headers
+
+
+Route = Reply | Callable[[BaseHTTPRequestHandler], Reply]
+
+
+class FeedServer:
+    """A loopback HTTP server whose routes tests set; it records every request's headers."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                server.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
+                route = server.routes.get(self.path, Reply(b"not here", 404))
+                reply = route(self) if callable(route) else route
+                if reply.delay:
+                    time.sleep(reply.delay)
+                try:
+                    self.send_response(reply.status)
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    if "Content-Length" not in reply.headers:
+                        self.send_header("Content-Length", str(len(reply.body)))
+                    self.end_headers()
+                    self.wfile.write(reply.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def hits(self, path: str) -> list[dict[str, str]]:
+        return [headers for p, headers in self.requests if p == path]
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    s = FeedServer()
+    yield s
+    s.close()
+
+
+def fixture_bytes(name: str) -> bytes:
+    return (FIXTURES / "feeds" / name).read_bytes()
+
+
+def opml_for(feeds: dict[str, str]) -> str:
+    outlines = "\n".join(
+        f'<outline type="rss" text="{name}" title="{name}" xmlUrl="{url}"/>'
+        for name, url in feeds.items()
+    )
+    return f'<?xml version="1.0"?><opml version="2.0"><head/><body>{outlines}</body></opml>'
+
+
+@dataclass
+class Site:
+    """A miniature Haokan site in a temporary folder, driven through `invoke`."""
+
+    root: Path
+
+    @property
+    def settings(self) -> Path:
+        return self.root / "haokanconf.py"
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    def subscribe_to(self, feeds: dict[str, str]) -> None:
+        (self.root / "content" / "subscriptions.opml").write_text(opml_for(feeds), "utf-8")
+
+    def invoke(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "invoke", "-r", str(ROOT), *args]
+        if args and args[0] not in {"check"}:
+            command += ["--settings", str(self.settings)]
+        env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+        result = subprocess.run(
+            command, capture_output=True, text=True, cwd=self.root, env=env, timeout=300
+        )
+        if ok and result.returncode != 0:
+            raise AssertionError(f"invoke {args} failed:\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def page(self, relative: str) -> str:
+        return (self.output / relative).read_text("utf-8")
+
+
+def make_site(root: Path, extra_settings: str = "") -> Site:
+    """Create a site whose settings import the repository's and allow loopback feeds."""
+    (root / "content" / "haokan").mkdir(parents=True)
+    (root / "haokanconf.py").write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from pelicanconf import *  # noqa\n"
+        "HAOKAN_ALLOW_PRIVATE_ADDRESSES = True\n"
+        "HAOKAN_FETCH_DEADLINE = 5\n" + extra_settings,
+        "utf-8",
+    )
+    return Site(root)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    return make_site(tmp_path / "site")

@@ -1,0 +1,150 @@
+"""Fetching over loopback HTTP: conditional GET, failures in words, backoff, address guard."""
+
+import asyncio
+import gzip
+from datetime import timedelta
+
+import pytest
+
+from conftest import NOW, Reply, fixture_bytes
+from haokan.ingest import Source, fetch_all
+from haokan.store import Store
+
+GOOD = fixture_bytes("simple.atom.xml")
+
+
+def run(server, store, paths, allow_private=True, now=NOW, deadline=5.0, force=False):
+    sources = [Source(server.url(p), "subscription", p) for p in paths]
+    reports = asyncio.run(
+        fetch_all(
+            sources,
+            store,
+            allow_private=allow_private,
+            concurrency=4,
+            deadline=deadline,
+            now=now,
+            force=force,
+        )
+    )
+    return {r.source.name: r for r in reports}
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "store.sqlite3") as s:
+        yield s
+
+
+def test_second_fetch_sends_validators_and_rewrites_nothing(server, store):
+    def conditional(handler):
+        if handler.headers.get("If-None-Match") == '"v1"':
+            return Reply(status=304)
+        return Reply(
+            GOOD,
+            headers={
+                "ETag": '"v1"',
+                "Last-Modified": "Tue, 24 Nov 2026 10:00:00 GMT",
+                "Content-Type": "application/atom+xml",
+            },
+        )
+
+    server.routes["/feed"] = conditional
+    assert run(server, store, ["/feed"])["/feed"].new == 2
+    before = store.db.execute("SELECT * FROM entries ORDER BY key").fetchall()
+    report = run(server, store, ["/feed"], now=NOW + timedelta(hours=1))["/feed"]
+    assert report.outcome == "not_modified"
+    second = server.hits("/feed")[1]
+    assert second["if-none-match"] == '"v1"'
+    assert second["if-modified-since"] == "Tue, 24 Nov 2026 10:00:00 GMT"
+    assert store.db.execute("SELECT * FROM entries ORDER BY key").fetchall() == before
+
+
+def test_gzip_bodies_are_decompressed(server, store):
+    server.routes["/gz"] = Reply(gzip.compress(GOOD), headers={"Content-Encoding": "gzip"})
+    assert run(server, store, ["/gz"])["/gz"].new == 2
+
+
+FAILURES = {
+    "/missing": (Reply(b"gone", 404), "HTTP 404 Not Found: the feed is not there"),
+    "/error": (Reply(b"oops", 500), "HTTP 500 Internal Server Error: the server failed"),
+    "/slow": (Reply(GOOD, delay=3), "no complete answer within 1 s"),
+    "/loop": (Reply(status=302, headers={"Location": "/loop"}), "more than 5 redirects"),
+    "/to-file": (
+        Reply(status=301, headers={"Location": "file:///etc/passwd"}),
+        "redirected to an address that is not http(s)",
+    ),
+    "/huge": (Reply(b"<rss>" + b" " * (16 * 1024 * 1024)), "larger than 15 MiB"),
+    "/bomb": (
+        Reply(gzip.compress(b" " * (20 * 1024 * 1024)), headers={"Content-Encoding": "gzip"}),
+        "larger than 15 MiB (after decompression)",
+    ),
+    "/entity": (Reply(fixture_bytes("entity-expansion.xml")), "declares XML entities"),
+    "/html": (
+        Reply(fixture_bytes("html-page.html"), headers={"Content-Type": "text/html"}),
+        "web page (HTML), not a feed",
+    ),
+    "/empty": (Reply(b""), "the document is empty"),
+}
+
+
+def test_each_failure_is_reported_in_words_and_the_good_feed_is_stored(server, store):
+    server.routes["/good"] = Reply(GOOD)
+    for path, (reply, _) in FAILURES.items():
+        server.routes[path] = reply
+    reports = run(server, store, ["/good", *FAILURES], deadline=1.0)
+    assert reports["/good"].outcome == "updated" and reports["/good"].new == 2
+    for path, (_, words) in FAILURES.items():
+        assert reports[path].outcome == "failed", path
+        assert words in reports[path].reason, (path, reports[path].reason)
+    assert len(store.entries([server.url("/good")])) == 2
+
+
+def test_a_failing_feed_keeps_what_it_had(server, store):
+    server.routes["/feed"] = Reply(GOOD)
+    run(server, store, ["/feed"])
+    server.routes["/feed"] = Reply(b"oops", 500)
+    assert run(server, store, ["/feed"])["/feed"].outcome == "failed"
+    assert len(store.entries([server.url("/feed")])) == 2
+
+
+def test_private_addresses_are_refused_unless_allowed(server, store):
+    server.routes["/feed"] = Reply(GOOD)
+    report = run(server, store, ["/feed"], allow_private=False)["/feed"]
+    assert report.outcome == "failed"
+    assert "127.0.0.1, which is not a public address" in report.reason
+    assert "HAOKAN_ALLOW_PRIVATE_ADDRESSES" in report.reason
+    assert server.requests == []  # refused before connecting
+
+
+def test_redirect_to_a_private_address_is_checked_again(server, store):
+    server.routes["/feed"] = Reply(GOOD)
+    sources = [Source("http://localhost:1/x", "subscription", "x")]
+    (report,) = asyncio.run(
+        fetch_all(sources, store, allow_private=False, concurrency=1, deadline=5, now=NOW)
+    )
+    assert "not a public address" in report.reason
+
+
+def test_429_retry_after_is_honoured(server, store):
+    server.routes["/busy"] = Reply(b"", 429, {"Retry-After": "3600"})
+    report = run(server, store, ["/busy"])["/busy"]
+    assert "HTTP 429" in report.reason and "next try after 2026-11-24 13:00 UTC" in report.reason
+    skipped = run(server, store, ["/busy"], now=NOW + timedelta(minutes=30))["/busy"]
+    assert skipped.outcome == "skipped"
+    assert len(server.hits("/busy")) == 1  # we waited as asked
+    server.routes["/busy"] = Reply(GOOD)
+    assert run(server, store, ["/busy"], now=NOW + timedelta(minutes=61))["/busy"].new == 2
+
+
+def test_backoff_after_three_failures_and_recovery_on_success(server, store):
+    server.routes["/flaky"] = Reply(b"", 503)
+    for attempt in range(3):
+        report = run(server, store, ["/flaky"], now=NOW + timedelta(minutes=attempt))["/flaky"]
+        assert report.outcome == "failed"
+    assert "next try after" in report.reason  # the third strike starts the backoff
+    later = NOW + timedelta(minutes=10)
+    assert run(server, store, ["/flaky"], now=later)["/flaky"].outcome == "skipped"
+    server.routes["/flaky"] = Reply(GOOD)
+    assert run(server, store, ["/flaky"], now=later, force=True)["/flaky"].outcome == "updated"
+    state = store.feed_state(server.url("/flaky"), "subscription")
+    assert (state.failures, state.next_attempt, state.last_error) == (0, None, None)
