@@ -75,6 +75,20 @@ def serve(c: Context, settings: str = "pelicanconf.py", port: int = 8000) -> Non
     commands.serve(commands.output_path(_settings(settings)), port)
 
 
+@task(
+    help={
+        **SETTINGS_HELP,
+        "note": "your 想法: a short note, Markdown",
+        "title": "the article's title (else from the store, or the page itself)",
+        "remove": "remove the mark instead",
+    }
+)
+def like(c: Context, url: str, note: str = "", title: str = "", remove: bool = False,
+         settings: str = "pelicanconf.py") -> None:
+    """Mark an article 好看 (with a note): writes content/haokan/<slug>.md."""
+    commands.like(_settings(settings), url, note, title, remove)
+
+
 @task(help={**SETTINGS_HELP, "folder": "folder to file it under"})
 def subscribe(c: Context, url: str, settings: str = "pelicanconf.py", folder: str = "") -> None:
     """Subscribe to a feed, or to the feed a web page announces."""

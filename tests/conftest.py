@@ -10,7 +10,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from functools import partial
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,16 @@ class Reply:
 Route = Reply | Callable[[BaseHTTPRequestHandler], Reply]
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A loopback server that does not print clients hanging up (we test exactly that)."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class FeedServer:
     """A loopback HTTP server whose routes tests set; it records every request's headers."""
 
@@ -124,8 +135,7 @@ class FeedServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = QuietServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
@@ -142,6 +152,27 @@ class FeedServer:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class StaticServer:
+    """Serves a folder on loopback, as a static host would serve a built site."""
+
+    def __init__(self, folder: Path) -> None:
+        handler = partial(QuietStaticHandler, directory=str(folder))
+        self.httpd = QuietServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class QuietStaticHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
 
 
 @pytest.fixture
@@ -179,6 +210,27 @@ class Site:
 
     def subscribe_to(self, feeds: dict[str, str]) -> None:
         (self.root / "content" / "subscriptions.opml").write_text(opml_for(feeds), "utf-8")
+
+    def befriend(self, friends: dict[str, str]) -> None:
+        (self.root / "content" / "friends.opml").write_text(opml_for(friends), "utf-8")
+
+    def social_items(self) -> dict[str, list[tuple[str, str]]]:
+        """Return the front page's items: title → [(recommender, note text)], in page order."""
+        from bs4 import BeautifulSoup
+
+        soup = BeautifulSoup(self.page("index.html"), "html.parser")
+        items: dict[str, list[tuple[str, str]]] = {}
+        for item in soup.select(".social-item"):
+            title = item.select_one(".item-title").get_text(strip=True)
+            assert title not in items, f"{title!r} appears twice"
+            items[title] = [
+                (
+                    rec.select_one(".rec-name").get_text(strip=True),
+                    rec.select_one(".note").get_text(strip=True) if rec.select_one(".note") else "",
+                )
+                for rec in item.select(".rec")
+            ]
+        return items
 
     def invoke(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
         command = [sys.executable, "-m", "invoke", "-r", str(ROOT), *args]

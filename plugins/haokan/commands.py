@@ -13,19 +13,23 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import opml, settings
 from .containment import ParseJob, ParserPool
-from .discover import DiscoveryError, discover_feed
+from .discover import DiscoveryError, discover_feed, page_title
+from .friends import read_friends
 from .ingest import FeedReport, Source, fetch_all
+from .marks import MarkError, find_mark, read_marks, remove_mark, save_mark
 from .parse import FeedRefused
 from .report import console, errors, fetch_progress, fetch_summary
 from .settings import Settings, SettingsError
 from .store import Store, StoreError
+from .urls import canonical_url
 
 P = ParamSpec("P")
 R = TypeVar("R")
-OWNER_ERRORS = (SettingsError, opml.OpmlError, StoreError, DiscoveryError)
+OWNER_ERRORS = (SettingsError, opml.OpmlError, StoreError, DiscoveryError, MarkError)
 
 
 class BuildFailed(RuntimeError):
@@ -60,11 +64,29 @@ def subscription_sources(hk: Settings) -> list[Source]:
     ]
 
 
+def friend_sources(hk: Settings) -> list[Source]:
+    """Return the friends' 好看 feeds as fetch sources."""
+    base = hk.friends.parent
+    return [
+        Source(f.feed_url, "friend", f.name, (base / f.feed_url).resolve() if f.is_local else None)
+        for f in read_friends(hk.friends)
+    ]
+
+
+def zone(settings_file: Path) -> ZoneInfo:
+    """Return the site's TIMEZONE (marks are dated in it)."""
+    value = settings.read_settings_file(settings_file).get("TIMEZONE") or "UTC"
+    try:
+        return ZoneInfo(str(value))
+    except (ValueError, ZoneInfoNotFoundError) as error:
+        raise SettingsError(f"{settings_file}: TIMEZONE = {value!r} is not a time zone") from error
+
+
 @owner_errors_exit
 def fetch(settings_file: Path, force: bool = False) -> list[FeedReport]:
-    """Fetch every subscription, show progress, store what came, print the summary."""
+    """Fetch every subscription and friend, show progress, store what came, print a summary."""
     hk = settings.load(settings_file)
-    sources = subscription_sources(hk)
+    sources = subscription_sources(hk) + friend_sources(hk)
     started = time.monotonic()
     with Store(hk.store) as store, fetch_progress(len(sources)) as tick:
         reports = asyncio.run(
@@ -86,7 +108,10 @@ def fetch(settings_file: Path, force: bool = False) -> list[FeedReport]:
 def build(settings_file: Path, output: Path | None = None) -> Path:
     """Build the site with Pelican, offline, from the store and content/; return OUTPUT_PATH."""
     hk = settings.load(settings_file)
-    opml.read_opml(hk.subscriptions)  # a broken OPML is one clear error before Pelican starts
+    # Mistakes in the owner's files are one clear error here, before Pelican starts.
+    opml.read_opml(hk.subscriptions)
+    read_friends(hk.friends)
+    read_marks(hk.marks_dir, zone(settings_file))
     from pelican import Pelican
     from pelican.log import init as init_logging
     from pelican.settings import read_settings
@@ -124,6 +149,31 @@ def subscribe(settings_file: Path, url: str, folder: str = "") -> None:
         f"Subscribed to {found.title or found.url} ({found.url}) "
         f"in {hk.subscriptions}. Run `invoke fetch` to read it."
     )
+
+
+@owner_errors_exit
+def like(
+    settings_file: Path, url: str, note: str = "", title: str = "", remove: bool = False
+) -> Path | None:
+    """Mark `url` 好看 with a note (or remove the mark); write content/haokan/<slug>.md."""
+    hk = settings.load(settings_file)
+    tz = zone(settings_file)
+    if remove:
+        removed = remove_mark(hk.marks_dir, url, tz)
+        console.print(f"Removed {removed}." if removed else f"{url} was not marked.")
+        return removed
+    if not title:
+        marked = find_mark(hk.marks_dir, url, tz)
+        title = marked.title if marked else ""
+    if not title and hk.store.exists():
+        with Store(hk.store) as store:
+            title = store.title_for(canonical_url(url)) or ""
+    if not title:
+        title = asyncio.run(page_title(url, allow_private=hk.allow_private_addresses))
+    path, existed = save_mark(hk.marks_dir, url, title, note, datetime.now(UTC), tz)
+    verb = "Updated the note of" if existed else "Marked 好看:"
+    console.print(f"{verb} {title or url} ({path}). `invoke build` shows it.")
+    return path
 
 
 @owner_errors_exit

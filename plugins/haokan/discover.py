@@ -12,6 +12,7 @@ from .containment import ParseJob, ParserPool
 from .model import Feed, Subscription
 from .net import SUBSCRIPTION_BODY_CAP, fetch, new_client
 from .parse import FeedRefused
+from .text import one_line
 from .urls import absolute_url
 
 FEED_TYPES = (
@@ -24,6 +25,7 @@ FEED_TYPES = (
     "text/xml",
 )
 DEADLINE = 20.0
+PAGE_CAP = 2 * 1024 * 1024
 
 
 class DiscoveryError(ValueError):
@@ -57,6 +59,22 @@ def feed_links(page: bytes, page_url: str) -> list[str]:
             if url and url not in found:
                 found.append(url)
     return found
+
+
+async def page_title(url: str, allow_private: bool) -> str:
+    """Return the <title> of the page at `url` (fetched safely); raise DiscoveryError."""
+    start = absolute_url(url)
+    if start is None:
+        raise DiscoveryError(f"{url!r} is not an http(s) address")
+    async with new_client(allow_private) as client:
+        fetched = await fetch(client, start, None, None, PAGE_CAP, DEADLINE, datetime.now(UTC))
+    if fetched.status != "ok":
+        raise DiscoveryError(f"{url}: {fetched.reason}; give the title with --title")
+    tag = BeautifulSoup(fetched.body, "html.parser").find("title")
+    title = one_line(tag.get_text()) if tag else ""
+    if not title:
+        raise DiscoveryError(f"{url}: the page has no <title>; give one with --title")
+    return title[:300]
 
 
 async def discover_feed(url: str, allow_private: bool) -> Found:

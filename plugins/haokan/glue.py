@@ -1,9 +1,12 @@
-"""Pelican glue (shell): settings hardening and stored entries turned into Pelican Articles."""
+"""Pelican glue (shell): entries become Articles; marks and friends become the social page."""
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,16 +14,22 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup, escape
 from pelican import signals
 from pelican.contents import Article
-from pelican.generators import ArticlesGenerator
+from pelican.generators import ArticlesGenerator, Generator
 from pelican.urlwrappers import Author, Category
 from pelican.utils import order_content
 
-from . import catalog, opml
+from . import catalog, opml, ownfeed, social
+from .friends import Friend, read_friends
+from .marks import Mark, read_marks
 from .model import Subscription
+from .sanitize import sanitize_note
 from .settings import Settings, validate
 from .store import Store, StoredEntry
+from .urls import canonical_url
 
 log = logging.getLogger(__name__)
+SOCIAL_PER_PAGE = 20
+FRIEND_PAGE_ITEMS = 200
 
 
 def haokan_settings(pelican_settings: dict[str, Any]) -> Settings:
@@ -44,8 +53,73 @@ def configure(pelican: Any) -> None:
     }
 
 
+@dataclass
+class World:
+    """Everything the build reads from the store and content/, read once."""
+
+    subscriptions: tuple[Subscription, ...]
+    rows: list[StoredEntry]
+    titles: dict[str, str]
+    marks: tuple[Mark, ...]
+    friends: tuple[Friend, ...]
+    friend_rows: list[StoredEntry]
+    as_of: datetime
+    items: list[social.SocialItem] = field(default_factory=list)
+
+
+def read_world(hk: Settings, zone: ZoneInfo) -> World:
+    """Read subscriptions, friends, marks and the store (the build's only inputs)."""
+    subscriptions = opml.read_opml(hk.subscriptions)
+    friends = read_friends(hk.friends)
+    marks = read_marks(hk.marks_dir, zone)
+    rows: list[StoredEntry] = []
+    friend_rows: list[StoredEntry] = []
+    titles: dict[str, str] = {}
+    last_fetch = None
+    if hk.store.exists():
+        with Store(hk.store) as store:
+            rows = store.entries([s.url for s in subscriptions])
+            friend_rows = store.entries([f.feed_url for f in friends])
+            titles = store.feed_titles()
+            last_fetch = store.last_fetch()
+    else:
+        log.warning("No store at %s yet: run `invoke fetch` first", hk.store)
+    # Ranking is as of the newest thing we know, not the clock: the same inputs build the same site.
+    known = [t for t in (last_fetch, *(m.date for m in marks)) if t is not None]
+    as_of = max(known, default=datetime(2000, 1, 1, tzinfo=UTC))
+    return World(subscriptions, rows, titles, marks, friends, friend_rows, as_of)
+
+
+def recommendations(world: World, owner: str, zone: ZoneInfo) -> list[social.Recommendation]:
+    """Return every recommendation: the owner's marks and each friend's feed entries."""
+    recs = [
+        social.Recommendation(
+            m.link, social.OWNER, owner, m.date.astimezone(zone), m.title, m.note_html
+        )
+        for m in world.marks
+    ]
+    by_url = {f.feed_url: f for f in world.friends}
+    for row in world.friend_rows:
+        friend, entry = by_url[row.feed_url], row.entry
+        if entry.link is None:
+            continue
+        note = sanitize_note(entry.content, entry.link) if entry.content else ""
+        recs.append(
+            social.Recommendation(
+                entry.link, friend.slug, friend.name, row.date.astimezone(zone), entry.title, note
+            )
+        )
+    return recs
+
+
 def _article(
-    row: StoredEntry, sub: Subscription, name: str, generator: Any, zone: ZoneInfo, full: bool
+    row: StoredEntry,
+    sub: Subscription,
+    name: str,
+    generator: Any,
+    zone: ZoneInfo,
+    full: bool,
+    item: social.SocialItem | None,
 ) -> Article:
     entry = row.entry
     settings = generator.settings
@@ -59,7 +133,7 @@ def _article(
         "summary": escape(entry.excerpt),
         "haokan_entry": entry,
         "haokan_subscription": sub,
-        "haokan_date_estimated": entry.published is None,
+        "haokan_social": item,
     }
     # A unique fake path under the content folder: Pelican keys caches and links on it.
     source = os.path.join(generator.path, ".haokan", f"{row.slug}.html")
@@ -69,26 +143,133 @@ def _article(
 
 
 def add_entries(generator: ArticlesGenerator) -> None:
-    """Add every stored entry of a current subscription as an Article (one category each)."""
+    """Add stored entries of current subscriptions as Articles, with who recommended them."""
     hk = haokan_settings(generator.settings)
-    subscriptions = opml.read_opml(hk.subscriptions)
-    if not hk.store.exists():
-        log.warning("No store at %s yet: run `invoke fetch` first", hk.store)
-        return
-    with Store(hk.store) as store:
-        rows = store.entries([s.url for s in subscriptions])
-        titles = store.feed_titles()
-    by_url = {s.url: s for s in subscriptions}
     zone = ZoneInfo(generator.settings.get("TIMEZONE") or "UTC")
-    for row in rows:
-        sub = by_url[row.feed_url]
-        name = sub.title or titles.get(sub.url) or sub.url
-        generator.articles.append(_article(row, sub, name, generator, zone, hk.full_content))
+    world = read_world(hk, zone)
+    by_url = {s.url: s for s in world.subscriptions}
+    names = {s.url: s.title or world.titles.get(s.url) or s.url for s in world.subscriptions}
+    article_url = generator.settings["ARTICLE_URL"]
+    refs: dict[str, social.ArticleRef] = {}
+    for row in world.rows:
+        if row.entry.link:
+            refs.setdefault(
+                canonical_url(row.entry.link),
+                social.ArticleRef(
+                    row.entry.title,
+                    row.entry.excerpt,
+                    names[row.feed_url],
+                    article_url.format(slug=row.slug),
+                ),
+            )
+    owner = catalog.strings(hk.lang)["me"]
+    weights = {f.slug: f.weight for f in world.friends}
+    world.items = social.merge(recommendations(world, owner, zone), refs, weights, world.as_of)
+    by_canonical = {item.canonical: item for item in world.items}
+    for row in world.rows:
+        item = by_canonical.get(canonical_url(row.entry.link)) if row.entry.link else None
+        generator.articles.append(
+            _article(
+                row,
+                by_url[row.feed_url],
+                names[row.feed_url],
+                generator,
+                zone,
+                hk.full_content,
+                item,
+            )
+        )
     generator.articles = order_content(generator.articles, generator.settings["ARTICLE_ORDER_BY"])
-    log.info("Haokan: %d stored entries from %d subscriptions", len(rows), len(subscriptions))
+    generator.context["haokan_world"] = world
+    generator.context["haokan_friends"] = {f.slug: f for f in world.friends}
+    log.info(
+        "Haokan: %d entries, %d social items, %d friends",
+        len(world.rows),
+        len(world.items),
+        len(world.friends),
+    )
+
+
+class SocialGenerator(Generator):  # type: ignore[misc]
+    """Write the social page (index.html), friends' pages, avatars and the owner's 好看 feeds."""
+
+    def generate_output(self, writer: Any) -> None:
+        world: World | None = self.context.get("haokan_world")
+        if world is None:
+            return
+        self._social_pages(writer, world)
+        self._friend_pages(writer, world)
+        self._own_feeds(world)
+
+    def _write(self, writer: Any, name: str, template: str, **values: Any) -> None:
+        writer.write_file(
+            name,
+            self.get_template(template),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            **values,
+        )
+
+    def _social_pages(self, writer: Any, world: World) -> None:
+        items = world.items
+        pages = max(1, -(-len(items) // SOCIAL_PER_PAGE))
+        for number in range(1, pages + 1):
+            name = "index.html" if number == 1 else f"page/{number}/index.html"
+            chunk = items[(number - 1) * SOCIAL_PER_PAGE : number * SOCIAL_PER_PAGE]
+            self._write(
+                writer,
+                name,
+                "social",
+                social_items=chunk,
+                page_number=number,
+                page_count=pages,
+                page_kind="social",
+            )
+
+    def _friend_pages(self, writer: Any, world: World) -> None:
+        avatars = Path(self.output_path) / "friends"
+        for friend in world.friends:
+            picks = [
+                (item, rec)
+                for item in world.items
+                for rec in item.recommendations
+                if rec.who == friend.slug
+            ]
+            picks.sort(key=lambda pair: (-pair[1].at.timestamp(), pair[0].canonical))
+            if friend.avatar is not None:
+                folder = avatars / friend.slug
+                folder.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(friend.avatar, folder / friend.avatar_file)
+            self._write(
+                writer,
+                f"friends/{friend.slug}/index.html",
+                "friend",
+                friend=friend,
+                picks=picks[:FRIEND_PAGE_ITEMS],
+                pick_count=len(picks),
+                page_kind="friends",
+            )
+
+    def _own_feeds(self, world: World) -> None:
+        folder = Path(self.output_path) / "feeds"
+        folder.mkdir(parents=True, exist_ok=True)
+        site_url = self.settings.get("FEED_DOMAIN") or ""
+        name, author = self.settings["SITENAME"], self.settings.get("AUTHOR") or ""
+        (folder / "haokan.atom.xml").write_text(
+            ownfeed.atom(world.marks, name, site_url, author, world.as_of), "utf-8"
+        )
+        (folder / "haokan.json").write_text(
+            ownfeed.json_feed(world.marks, name, site_url, author), "utf-8"
+        )
+
+
+def get_generators(pelican: Any) -> type[Generator]:
+    """Return our generator class (Pelican instantiates it)."""
+    return SocialGenerator
 
 
 def register() -> None:
     """Connect the receivers (module-level functions: blinker holds receivers weakly)."""
     signals.initialized.connect(configure)
     signals.article_generator_pretaxonomy.connect(add_entries)
+    signals.get_generators.connect(get_generators)

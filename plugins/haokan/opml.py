@@ -32,11 +32,8 @@ def _walk(node: ET.Element, folder: str) -> Iterable[tuple[ET.Element, str]]:
             yield from _walk(child, f"{folder}/{name}".strip("/") if name else folder)
 
 
-def parse_opml(data: bytes, source: str, allow_paths: bool = False) -> tuple[Subscription, ...]:
-    """Return the feeds of an OPML document; `source` names it in errors.
-
-    Paths (non-http xmlUrl values) are accepted only from the owner's own file (`allow_paths`).
-    """
+def outlines(data: bytes, source: str) -> list[tuple[dict[str, str], str]]:
+    """Return the attributes of every outline with an xmlUrl, and its folder ("A/B")."""
     if b"<!ENTITY" in data:
         raise OpmlError(f"{source}: OPML must not declare XML entities (<!ENTITY)")
     try:
@@ -48,19 +45,32 @@ def parse_opml(data: bytes, source: str, allow_paths: bool = False) -> tuple[Sub
     body = root.find("body")
     if root.tag != "opml" or body is None:
         raise OpmlError(f"{source}: not an OPML file (expected <opml> with a <body>)")
-    found: dict[str, Subscription] = {}
-    for node, folder in _walk(body, ""):
-        raw = (node.get("xmlUrl") or "").strip()
-        url = absolute_url(raw)
-        if url is None and not (allow_paths and raw and ":" not in raw):
-            raise OpmlError(
-                f"{source}: outline {_outline_title(node)!r} has xmlUrl {raw!r}, "
-                "which is not an http(s) URL"
-            )
-        sub = Subscription(
-            url or raw, _outline_title(node), folder, absolute_url(node.get("htmlUrl")) or ""
+    return [(dict(node.attrib), folder) for node, folder in _walk(body, "")]
+
+
+def feed_url(attributes: dict[str, str], source: str, allow_paths: bool) -> str:
+    """Return an outline's xmlUrl: an http(s) URL, or (owner's own files only) a local path."""
+    raw = attributes.get("xmlUrl", "").strip()
+    url = absolute_url(raw)
+    if url is None and not (allow_paths and raw and ":" not in raw):
+        name = one_line(attributes.get("text") or attributes.get("title") or "")
+        raise OpmlError(
+            f"{source}: outline {name!r} has xmlUrl {raw!r}, which is not an http(s) URL"
         )
-        found.setdefault(canonical_url(sub.url) if url else sub.url, sub)
+    return url or raw
+
+
+def parse_opml(data: bytes, source: str, allow_paths: bool = False) -> tuple[Subscription, ...]:
+    """Return the feeds of an OPML document; `source` names it in errors.
+
+    Paths (non-http xmlUrl values) are accepted only from the owner's own file (`allow_paths`).
+    """
+    found: dict[str, Subscription] = {}
+    for attributes, folder in outlines(data, source):
+        url = feed_url(attributes, source, allow_paths)
+        title = one_line(attributes.get("text") or attributes.get("title") or "")
+        sub = Subscription(url, title, folder, absolute_url(attributes.get("htmlUrl")) or "")
+        found.setdefault(url if sub.is_local else canonical_url(url), sub)
     return tuple(found.values())
 
 

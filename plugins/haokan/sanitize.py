@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import nh3
 from bs4 import BeautifulSoup
 
-from .text import xml_safe
+from .text import display_width, excerpt, html_to_text, xml_safe
 from .urls import LINK_SCHEMES, WEB_SCHEMES, absolute_url
 
 MAX_HTML_CHARS = 1_000_000
@@ -19,90 +19,14 @@ MAX_HTML_CHARS = 1_000_000
 MAX_DEPTH = 256
 
 TAGS = frozenset(
-    [
-        "a",
-        "abbr",
-        "b",
-        "bdi",
-        "bdo",
-        "blockquote",
-        "br",
-        "caption",
-        "cite",
-        "code",
-        "col",
-        "colgroup",
-        "dd",
-        "del",
-        "details",
-        "dfn",
-        "div",
-        "dl",
-        "dt",
-        "em",
-        "figcaption",
-        "figure",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "hr",
-        "i",
-        "img",
-        "ins",
-        "kbd",
-        "li",
-        "mark",
-        "ol",
-        "p",
-        "picture",
-        "pre",
-        "q",
-        "rp",
-        "rt",
-        "ruby",
-        "s",
-        "samp",
-        "small",
-        "source",
-        "span",
-        "strong",
-        "sub",
-        "summary",
-        "sup",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "time",
-        "tr",
-        "u",
-        "ul",
-        "var",
-        "audio",
-        "video",
-        "iframe",
-    ]
+    "a abbr b bdi bdo blockquote br caption cite code col colgroup dd del details dfn div dl dt "
+    "em figcaption figure h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p picture pre q rp rt "
+    "ruby s samp small source span strong sub summary sup table tbody td tfoot th thead time tr u "
+    "ul var audio video iframe".split()
 )
 # Tags removed with everything inside them (the rest lose only the tag).
 DROPPED_WITH_CONTENT = frozenset(
-    [
-        "script",
-        "style",
-        "template",
-        "svg",
-        "math",
-        "object",
-        "embed",
-        "applet",
-        "noembed",
-        "noframes",
-        "frameset",
-    ]
+    "script style template svg math object embed applet noembed noframes frameset".split()
 )
 ATTRIBUTES: dict[str, set[str]] = {
     "*": {"lang", "dir", "title"},
@@ -141,114 +65,8 @@ _FIRST_IMG = re.compile(r'<img\b[^>]*?\ssrc="([^"]+)"')
 _ANY_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*>")
 # Void elements, and elements that authors routinely leave unclosed, do not add depth.
 _FLAT = frozenset(
-    {
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "track",
-        "wbr",
-        "p",
-        "li",
-        "dt",
-        "dd",
-        "tr",
-        "td",
-        "th",
-        "option",
-        "tbody",
-        "thead",
-        "tfoot",
-        "colgroup",
-    }
-)
-# Tags removed with everything inside them (the rest lose only the tag).
-DROPPED_WITH_CONTENT = frozenset(
-    [
-        "script",
-        "style",
-        "template",
-        "svg",
-        "math",
-        "object",
-        "embed",
-        "applet",
-        "noembed",
-        "noframes",
-        "frameset",
-    ]
-)
-ATTRIBUTES: dict[str, set[str]] = {
-    "*": {"lang", "dir", "title"},
-    "a": {"href", "hreflang"},
-    "img": {"src", "srcset", "sizes", "alt", "width", "height"},
-    "source": {"src", "srcset", "sizes", "type", "media"},
-    "video": {"src", "poster", "controls", "width", "height"},
-    "audio": {"src", "controls"},
-    "iframe": {"src", "width", "height", "allowfullscreen"},
-    "td": {"colspan", "rowspan", "headers"},
-    "th": {"colspan", "rowspan", "headers", "scope"},
-    "col": {"span"},
-    "colgroup": {"span"},
-    "ol": {"start", "reversed", "type"},
-    "li": {"value"},
-    "blockquote": {"cite"},
-    "q": {"cite"},
-    "del": {"cite", "datetime"},
-    "ins": {"cite", "datetime"},
-    "time": {"datetime"},
-}
-# Added after nh3 (whose own option emits them in random order, breaking reproducible output).
-FORCED_ATTRIBUTES = {
-    "img": ' loading="lazy" decoding="async" referrerpolicy="no-referrer"',
-    "iframe": ' sandbox="allow-scripts allow-same-origin allow-presentation" loading="lazy"'
-    ' referrerpolicy="no-referrer"',
-    "video": ' preload="none"',
-    "audio": ' preload="none"',
-}
-LINK_REL = "noopener noreferrer nofollow ugc"
-# Embeds allowed in an iframe (forced into a sandbox); every other iframe is removed.
-IFRAME_HOSTS = frozenset({"www.youtube-nocookie.com", "player.vimeo.com"})
-TRACKER_HOSTS = frozenset({"feeds.feedburner.com", "pixel.wp.com", "stats.wordpress.com"})
-
-_FIRST_IMG = re.compile(r'<img\b[^>]*?\ssrc="([^"]+)"')
-_ANY_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*>")
-# Void elements, and elements that authors routinely leave unclosed, do not add depth.
-_FLAT = frozenset(
-    [
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "track",
-        "wbr",
-        "p",
-        "li",
-        "dt",
-        "dd",
-        "tr",
-        "td",
-        "th",
-        "option",
-        "tbody",
-        "thead",
-        "tfoot",
-        "colgroup",
-    ]
+    "area base br col embed hr img input link meta source track wbr p li dt dd tr td th option "
+    "tbody thead tfoot colgroup".split()
 )
 # nh3 serializes canonically (double quotes, '<' and '>' escaped in values): tags match safely.
 _MEDIA_TAG = re.compile(r"<(img|iframe|video|audio)\b([^>]*)>")
@@ -345,6 +163,28 @@ def _finish_media_tag(match: re.Match[str]) -> str:
     if tag == "img" and not _HAS_SOURCE.search(attributes):
         return ""
     return f"<{tag}{attributes}{FORCED_ATTRIBUTES[tag]}>"
+
+
+NOTE_TAGS = frozenset("a p br em strong b i code blockquote ul ol li del s".split())
+NOTE_LIMIT = 600  # display columns: a note is a few sentences, not an article
+
+
+def sanitize_note(fragment: str, base: str | None) -> str:
+    """Return a short note as safe HTML: text and links only, no images; long ones excerpted."""
+    note = nh3.clean(
+        xml_safe(fragment[:MAX_HTML_CHARS]) if not too_deep(fragment) else html.escape(fragment),
+        tags=set(NOTE_TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes={"a": {"href"}},
+        attribute_filter=partial(_attribute, base),
+        url_schemes=set(LINK_SCHEMES),
+        url_relative=("rewrite_with_base", base) if base else "deny",
+        link_rel=LINK_REL,
+    ).strip()
+    text = html_to_text(note)
+    if display_width(text) > NOTE_LIMIT:
+        return text_to_html(excerpt(text, NOTE_LIMIT))
+    return note
 
 
 def first_image(safe_html: str) -> str | None:

@@ -330,6 +330,19 @@ class Store:
         )
         return [_stored(row) for row in rows]
 
+    def last_fetch(self) -> datetime | None:
+        """Return when any feed was last fetched successfully."""
+        return _time(self.db.execute("SELECT max(last_success) FROM feeds").fetchone()[0])
+
+    def title_for(self, canonical: str) -> str | None:
+        """Return the title of a stored entry whose link has this canonical URL."""
+        from .urls import canonical_url
+
+        rows = self.db.execute(
+            "SELECT link, title FROM entries WHERE link IS NOT NULL ORDER BY published DESC"
+        )
+        return next((title for link, title in rows if canonical_url(link) == canonical), None)
+
     def feed_titles(self) -> dict[str, str]:
         """Return each stored feed's own title, by URL."""
         return dict(self.db.execute("SELECT url, title FROM feeds").fetchall())
