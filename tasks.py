@@ -126,4 +126,5 @@ def demo(c: Context, settings: str = "pelicanconf.py", serve: bool = True) -> No
 def test(c: Context) -> None:
     """Lint, then run the whole test suite."""
     c.run(f"{sys.executable} -m ruff check plugins tests tasks.py pelicanconf.py publishconf.py")
+    c.run(f"{sys.executable} -m mypy plugins/haokan")
     c.run(f"{sys.executable} -m pytest", pty=False)

@@ -87,11 +87,10 @@ class ParserPool:
         try:
             reply = self._ask(worker, job)
         except BaseException:
-            self._retire(worker)
-            worker = None
+            self._retire(worker)  # it may be stuck or dead: its place starts afresh
+            self._idle.put(None)
             raise
-        finally:
-            self._idle.put(worker)
+        self._idle.put(worker)
         status, value = reply
         if status == "ok" and isinstance(value, Feed):
             return value

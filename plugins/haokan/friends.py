@@ -103,7 +103,9 @@ def read_friends(path: Path) -> tuple[Friend, ...]:
         return ()
     except OSError as error:
         raise OpmlError(f"{path}: cannot read ({error.strerror})") from error
-    friends, taken, seen = [], set(), set()
+    friends: list[Friend] = []
+    taken: set[str] = set()
+    seen: set[str] = set()
     for attributes, _folder in outlines(data, str(path)):
         url = feed_url(attributes, str(path), allow_paths=True)
         name = one_line(attributes.get("text") or attributes.get("title") or "") or url

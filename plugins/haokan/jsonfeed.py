@@ -47,7 +47,8 @@ def _entry(item: dict[str, Any]) -> dict[str, Any]:
         content.append({"type": "text/html", "value": item["content_html"]})
     if isinstance(item.get("content_text"), str):
         content.append({"type": "text/plain", "value": item["content_text"]})
-    attachments = item.get("attachments") if isinstance(item.get("attachments"), list) else []
+    listed = item.get("attachments")
+    attachments = listed if isinstance(listed, list) else []
     identifier = item.get("id")
     return {
         "id": str(identifier) if isinstance(identifier, (str, int)) else None,

@@ -111,7 +111,8 @@ def render_opml(title: str, subscriptions: Iterable[Subscription], now: datetime
             attributes["htmlUrl"] = sub.site_url
         ET.SubElement(parent, "outline", attributes)
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document + b"\n"
 
 
 def merge(

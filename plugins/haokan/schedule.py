@@ -15,4 +15,4 @@ def retry_at(failures: int, now: datetime, retry_after: float | None) -> datetim
         return now + min(timedelta(seconds=retry_after), LONGEST_WAIT)
     if failures < STRIKES:
         return None
-    return now + min(FIRST_BACKOFF * 2 ** (failures - STRIKES), LONGEST_WAIT)
+    return now + min(FIRST_BACKOFF * (1 << (failures - STRIKES)), LONGEST_WAIT)
