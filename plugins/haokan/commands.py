@@ -181,11 +181,7 @@ def import_opml(settings_file: Path, file: Path) -> None:
     """Merge another reader's OPML export into the subscriptions."""
     hk = settings.load(settings_file)
     current = opml.read_opml(hk.subscriptions)
-    try:
-        data = file.read_bytes()
-    except OSError as error:
-        raise opml.OpmlError(f"{file}: cannot read ({error.strerror})") from error
-    incoming = opml.parse_opml(data, str(file))
+    incoming = opml.parse_opml(opml.read_file(file, missing_ok=False), str(file))
     merged, added = opml.merge(current, incoming)
     if added:
         opml.write_atomically(

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .opml import OpmlError, feed_url, outlines
+from .opml import OpmlError, feed_url, outlines, read_file
 from .text import one_line
 from .urls import absolute_url
 
@@ -97,12 +97,9 @@ def _avatar(raw: str | None, name: str, source: Path) -> Path | None:
 
 def read_friends(path: Path) -> tuple[Friend, ...]:
     """Return the friends listed in `path` (an absent file lists none)."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    data = read_file(path)
+    if not data:
         return ()
-    except OSError as error:
-        raise OpmlError(f"{path}: cannot read ({error.strerror})") from error
     friends: list[Friend] = []
     taken: set[str] = set()
     seen: set[str] = set()

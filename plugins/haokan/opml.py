@@ -74,15 +74,22 @@ def parse_opml(data: bytes, source: str, allow_paths: bool = False) -> tuple[Sub
     return tuple(found.values())
 
 
-def read_opml(path: Path, allow_paths: bool = True) -> tuple[Subscription, ...]:
-    """Return the feeds of the OPML file at `path` (an absent file holds none)."""
+def read_file(path: Path, missing_ok: bool = True) -> bytes:
+    """Return an owner's OPML file (empty when absent and `missing_ok`); raise OpmlError."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return ()
+        return path.read_bytes()
+    except FileNotFoundError as error:
+        if missing_ok:
+            return b""
+        raise OpmlError(f"{path}: no such file") from error
     except OSError as error:
         raise OpmlError(f"{path}: cannot read ({error.strerror})") from error
-    return parse_opml(data, str(path), allow_paths)
+
+
+def read_opml(path: Path, allow_paths: bool = True) -> tuple[Subscription, ...]:
+    """Return the feeds of the OPML file at `path` (an absent file holds none)."""
+    data = read_file(path)
+    return parse_opml(data, str(path), allow_paths) if data else ()
 
 
 def render_opml(title: str, subscriptions: Iterable[Subscription], now: datetime) -> bytes:
