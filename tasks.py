@@ -83,10 +83,25 @@ def serve(c: Context, settings: str = "pelicanconf.py", port: int = 8000) -> Non
         "remove": "remove the mark instead",
     }
 )
-def like(c: Context, url: str, note: str = "", title: str = "", remove: bool = False,
-         settings: str = "pelicanconf.py") -> None:
+def like(
+    c: Context,
+    url: str,
+    note: str = "",
+    title: str = "",
+    remove: bool = False,
+    settings: str = "pelicanconf.py",
+) -> None:
     """Mark an article 好看 (with a note): writes content/haokan/<slug>.md."""
     commands.like(_settings(settings), url, note, title, remove)
+
+
+@task(help={**SETTINGS_HELP, "port": "port on 127.0.0.1 (default 8000)"})
+def reader(c: Context, settings: str = "pelicanconf.py", port: int = 8000) -> None:
+    """Read the site on http://127.0.0.1:8000 with the live 好看 button."""
+    from haokan import reader as local_reader
+
+    settings_file = _settings(settings)
+    local_reader.serve(port, commands.output_path(settings_file), settings_file)
 
 
 @task(help={**SETTINGS_HELP, "folder": "folder to file it under"})
@@ -113,13 +128,24 @@ def check(c: Context, files: list[str]) -> None:
     commands.check([Path(f) for f in files])
 
 
-@task(help={**SETTINGS_HELP, "serve": "serve the site when built (default)"})
+@task(help={**SETTINGS_HELP, "serve": "read the site in the local reader when built (default)"})
 def demo(c: Context, settings: str = "pelicanconf.py", serve: bool = True) -> None:
-    """Ingest the bundled samples, build, and serve on http://127.0.0.1:8000."""
+    """Ingest the bundled samples, build, and open the local reader on http://127.0.0.1:8000."""
     commands.fetch(_settings(settings))
-    output = commands.build(_settings(settings))
+    commands.build(_settings(settings))
     if serve:
-        commands.serve(output)
+        reader(c, settings)
+
+
+@task(help={**SETTINGS_HELP, "folder": "where to save them (default docs/screenshots)"})
+def screenshots(
+    c: Context, settings: str = "pelicanconf.py", folder: str = "docs/screenshots"
+) -> None:
+    """Save screenshots of the built front page: phone and desktop, light and dark."""
+    from haokan import screenshots as shots
+
+    for path in shots.take(commands.output_path(_settings(settings)), Path(folder)):
+        print(f"Saved {path}")
 
 
 @task

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -53,15 +54,28 @@ FORBIDDEN_TAGS = {
 }
 
 
-def inert_problems(html: str, own_scripts: tuple[str, ...] = ()) -> list[str]:
+OWN_SCRIPT = re.compile(r"^(\.{1,2}/)*(\.\./|\./)?theme/js/(haokan|search)\.js$")
+
+
+def _ours(tag) -> bool:
+    """Return True for our theme's external scripts and its search form, nothing else."""
+    if tag.name == "script":
+        src = str(tag.get("src", "")).removeprefix("./")
+        return bool(OWN_SCRIPT.match(src)) and not tag.string
+    search = tag if tag.name == "form" else tag.find_parent("form")
+    is_search = (
+        search is not None and search.get("role") == "search" and search.get("action") == "."
+    )
+    return is_search and (tag.name == "form" or tag.get("id") == "q")
+
+
+def inert_problems(html: str) -> list[str]:
     """Return everything executable in an HTML document: handlers, bad URLs, bad elements."""
     from bs4 import BeautifulSoup
 
     problems = []
     for tag in BeautifulSoup(html, "html.parser").find_all(True):
-        if tag.name in FORBIDDEN_TAGS and not (
-            tag.name == "script" and tag.get("src") in own_scripts
-        ):
+        if tag.name in FORBIDDEN_TAGS and not _ours(tag):
             problems.append(f"<{tag.name}>")
         if tag.name == "meta" and tag.get("http-equiv", "").lower() == "refresh":
             problems.append("meta refresh")

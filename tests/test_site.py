@@ -186,3 +186,23 @@ def test_output_feeds_are_valid_json_free_of_surprises(site):
     site.invoke("build")
     ET.parse(site.output / "feeds" / "all.atom.xml")
     assert json.dumps({}) == "{}"
+
+
+def test_text_from_feeds_is_printed_literally_not_as_console_markup(server, site):
+    # rich would read "[/]" as markup (and fail); a hostile server chooses what we print.
+    server.routes["/evil"] = Reply(status=302, headers={"Location": "ftp://[/]x[bold]"})
+    site.subscribe_to({"[red]Evil[/red]": server.url("/evil")})
+    fetched = site.invoke("fetch")
+    assert "[red]Evil[/red]" in fetched.stdout and "ftp://[/]x[bold]" in fetched.stdout
+
+
+def test_the_scanner_accepts_only_our_own_external_scripts():
+    own = '<script src="../../theme/js/haokan.js" defer></script>'
+    assert inert_problems(own) == []
+    for evil in (
+        '<script src="https://evil.example/theme/js/haokan.js"></script>',
+        '<script src="theme/js/haokan.js">alert(1)</script>',
+        '<script src="uploads/theme/js/haokan.js.evil"></script>',
+        "<script>x()</script>",
+    ):
+        assert inert_problems(evil) == ["<script>"], evil

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from rich.text import Text
+
 from . import opml, settings
 from .containment import ParseJob, ParserPool
 from .discover import DiscoveryError, discover_feed, page_title
@@ -44,7 +46,7 @@ def owner_errors_exit(function: Callable[P, R]) -> Callable[P, R]:
         try:
             return function(*args, **kwargs)
         except (*OWNER_ERRORS, BuildFailed) as error:
-            errors.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
+            errors.print(Text("error: ", style="red") + Text(str(error)), soft_wrap=True)
             raise SystemExit(1) from None
 
     return wrapper
@@ -156,12 +158,29 @@ def like(
     settings_file: Path, url: str, note: str = "", title: str = "", remove: bool = False
 ) -> Path | None:
     """Mark `url` 好看 with a note (or remove the mark); write content/haokan/<slug>.md."""
-    hk = settings.load(settings_file)
-    tz = zone(settings_file)
     if remove:
-        removed = remove_mark(hk.marks_dir, url, tz)
+        removed = unmark(settings_file, url)
         console.print(f"Removed {removed}." if removed else f"{url} was not marked.")
         return removed
+    path, existed, title = mark(settings_file, url, note, title)
+    verb = "Updated the note of" if existed else "Marked 好看:"
+    console.print(f"{verb} {title or url} ({path}). `invoke build` shows it.")
+    return path
+
+
+def unmark(settings_file: Path, url: str) -> Path | None:
+    """Remove the mark of `url`; return the file removed, or None."""
+    hk = settings.load(settings_file)
+    return remove_mark(hk.marks_dir, url, zone(settings_file))
+
+
+def mark(settings_file: Path, url: str, note: str, title: str) -> tuple[Path, bool, str]:
+    """Write (or update) the mark of `url`; return (file, whether it existed, its title).
+
+    The title comes from `title`, an existing mark, the store, or the page's <title>.
+    """
+    hk = settings.load(settings_file)
+    tz = zone(settings_file)
     if not title:
         marked = find_mark(hk.marks_dir, url, tz)
         title = marked.title if marked else ""
@@ -171,9 +190,7 @@ def like(
     if not title:
         title = asyncio.run(page_title(url, allow_private=hk.allow_private_addresses))
     path, existed = save_mark(hk.marks_dir, url, title, note, datetime.now(UTC), tz)
-    verb = "Updated the note of" if existed else "Marked 好看:"
-    console.print(f"{verb} {title or url} ({path}). `invoke build` shows it.")
-    return path
+    return path, existed, title
 
 
 @owner_errors_exit
@@ -230,6 +247,14 @@ def check(files: Sequence[Path]) -> tuple[int, int]:
             console.print(f"OK      {file}: {len(feed.entries)} entries{notes}", soft_wrap=True)
     console.print(f"{len(files)} files: {read} read, {refused} refused.")
     return read, refused
+
+
+@owner_errors_exit
+def output_path(settings_file: Path) -> Path:
+    """Return the OUTPUT_PATH of a settings file, resolved as Pelican resolves it."""
+    value = settings.read_settings_file(settings_file).get("OUTPUT_PATH") or "output"
+    path = Path(str(value))
+    return path if path.is_absolute() else (settings_file.parent / path).resolve()
 
 
 def serve(output: Path, port: int = 8000) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +17,7 @@ from pelican.generators import ArticlesGenerator, Generator
 from pelican.urlwrappers import Author, Category
 from pelican.utils import order_content
 
-from . import catalog, opml, ownfeed, social
+from . import catalog, opml, social
 from .friends import Friend, read_friends
 from .marks import Mark, read_marks
 from .model import Subscription
@@ -28,8 +27,6 @@ from .store import Store, StoredEntry
 from .urls import canonical_url
 
 log = logging.getLogger(__name__)
-SOCIAL_PER_PAGE = 20
-FRIEND_PAGE_ITEMS = 200
 
 
 def haokan_settings(pelican_settings: dict[str, Any]) -> Settings:
@@ -190,81 +187,10 @@ def add_entries(generator: ArticlesGenerator) -> None:
     )
 
 
-class SocialGenerator(Generator):  # type: ignore[misc]
-    """Write the social page (index.html), friends' pages, avatars and the owner's 好看 feeds."""
-
-    def generate_output(self, writer: Any) -> None:
-        world: World | None = self.context.get("haokan_world")
-        if world is None:
-            return
-        self._social_pages(writer, world)
-        self._friend_pages(writer, world)
-        self._own_feeds(world)
-
-    def _write(self, writer: Any, name: str, template: str, **values: Any) -> None:
-        writer.write_file(
-            name,
-            self.get_template(template),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            **values,
-        )
-
-    def _social_pages(self, writer: Any, world: World) -> None:
-        items = world.items
-        pages = max(1, -(-len(items) // SOCIAL_PER_PAGE))
-        for number in range(1, pages + 1):
-            name = "index.html" if number == 1 else f"page/{number}/index.html"
-            chunk = items[(number - 1) * SOCIAL_PER_PAGE : number * SOCIAL_PER_PAGE]
-            self._write(
-                writer,
-                name,
-                "social",
-                social_items=chunk,
-                page_number=number,
-                page_count=pages,
-                page_kind="social",
-            )
-
-    def _friend_pages(self, writer: Any, world: World) -> None:
-        avatars = Path(self.output_path) / "friends"
-        for friend in world.friends:
-            picks = [
-                (item, rec)
-                for item in world.items
-                for rec in item.recommendations
-                if rec.who == friend.slug
-            ]
-            picks.sort(key=lambda pair: (-pair[1].at.timestamp(), pair[0].canonical))
-            if friend.avatar is not None:
-                folder = avatars / friend.slug
-                folder.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(friend.avatar, folder / friend.avatar_file)
-            self._write(
-                writer,
-                f"friends/{friend.slug}/index.html",
-                "friend",
-                friend=friend,
-                picks=picks[:FRIEND_PAGE_ITEMS],
-                pick_count=len(picks),
-                page_kind="friends",
-            )
-
-    def _own_feeds(self, world: World) -> None:
-        folder = Path(self.output_path) / "feeds"
-        folder.mkdir(parents=True, exist_ok=True)
-        site_url = self.settings.get("FEED_DOMAIN") or ""
-        name, author = self.settings["SITENAME"], self.settings.get("AUTHOR") or ""
-        (folder / "haokan.atom.xml").write_text(
-            ownfeed.atom(world.marks, name, site_url, author, world.as_of), "utf-8"
-        )
-        (folder / "haokan.json").write_text(
-            ownfeed.json_feed(world.marks, name, site_url, author), "utf-8"
-        )
-
-
 def get_generators(pelican: Any) -> type[Generator]:
     """Return our generator class (Pelican instantiates it)."""
+    from .pages import SocialGenerator
+
     return SocialGenerator
 
 

@@ -10,11 +10,13 @@ from typing import Protocol
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from .ingest import FeedReport
 
-console = Console(stderr=False, highlight=False)
-errors = Console(stderr=True, highlight=False)
+# Markup off: feed titles and error reasons come from hostile feeds, and "[/]" would break it.
+console = Console(stderr=False, highlight=False, markup=False)
+errors = Console(stderr=True, highlight=False, markup=False)
 
 STYLE = {
     "updated": "green",
@@ -62,12 +64,12 @@ def fetch_summary(reports: Sequence[FeedReport], seconds: float) -> None:
         table.add_column(column, overflow="fold")
     for r in sorted(reports, key=lambda r: (r.outcome != "failed", r.source.name.lower())):
         table.add_row(
-            r.source.name,
+            Text(r.source.name),
             r.source.kind,
-            f"[{STYLE[r.outcome]}]{WORDS[r.outcome]}",
+            Text(WORDS[r.outcome], style=STYLE[r.outcome]),
             str(r.new or ""),
             str(r.updated or ""),
-            r.reason,
+            Text(r.reason),
         )
     console.print(table)
     counts = Counter(r.outcome for r in reports)

@@ -27,6 +27,7 @@ class Settings:
     lang: str
     fetch_concurrency: int
     fetch_deadline: float
+    social_per_page: int
     source: Path  # the settings file, for messages
 
 
@@ -47,6 +48,11 @@ def _concurrency(value: object) -> int | None:
     return value if ok else None  # type: ignore[return-value]
 
 
+def _per_page(value: object) -> int | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and 5 <= value <= 500
+    return value if ok else None  # type: ignore[return-value]
+
+
 def _seconds(value: object) -> float | None:
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value <= 600
     return float(value) if ok else None  # type: ignore[arg-type]
@@ -63,6 +69,7 @@ DEFAULTS: dict[str, tuple[object, Callable[[object], object], str]] = {
     "HAOKAN_LANG": ("zh", _lang, "'zh' or 'en'"),
     "HAOKAN_FETCH_CONCURRENCY": (16, _concurrency, "a whole number from 1 to 256"),
     "HAOKAN_FETCH_DEADLINE": (20, _seconds, "seconds, from 1 to 600"),
+    "HAOKAN_SOCIAL_PER_PAGE": (20, _per_page, "a whole number from 5 to 500"),
 }
 PATH_SETTINGS = ("HAOKAN_SUBSCRIPTIONS", "HAOKAN_FRIENDS", "HAOKAN_MARKS_DIR", "HAOKAN_STORE")
 

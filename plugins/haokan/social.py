@@ -64,6 +64,11 @@ class SocialItem:
         return tuple(r for r in self.recommendations if r.who != OWNER)
 
     @property
+    def owner_marked(self) -> bool:
+        """Return True when the owner marked it too."""
+        return any(r.who == OWNER for r in self.recommendations)
+
+    @property
     def newest(self) -> datetime:
         """Return when it was last recommended."""
         return max(r.at for r in self.recommendations)

@@ -1,0 +1,177 @@
+"""Haokan's own pages (shell): the social page, friends' pages, the 好看 feeds, search, sitemap.
+
+Pelican instantiates SocialGenerator (returned by glue.get_generators) and calls
+generate_output after the articles generator has put the build's World in the context.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+
+from pelican.generators import Generator
+
+from . import catalog, ownfeed, social
+from .glue import World, haokan_settings
+from .text import html_to_text
+from .urls import canonical_url
+
+FRIEND_PAGE_ITEMS = 200
+
+
+class SocialGenerator(Generator):  # type: ignore[misc]
+    """Write the social page (index.html), friends' pages, avatars and the owner's 好看 feeds."""
+
+    def generate_output(self, writer: Any) -> None:
+        world: World | None = self.context.get("haokan_world")
+        if world is None:
+            return
+        self._social_pages(writer, world)
+        self._friend_pages(writer, world)
+        self._own_feeds(world)
+        self._search(writer, world)
+        self._sitemap_and_manifest(world)
+
+    def _write(self, writer: Any, name: str, template: str, **values: Any) -> None:
+        writer.write_file(
+            name,
+            self.get_template(template),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            **values,
+        )
+
+    def _social_pages(self, writer: Any, world: World) -> None:
+        items = world.items
+        per_page = haokan_settings(self.settings).social_per_page
+        pages = max(1, -(-len(items) // per_page))
+        for number in range(1, pages + 1):
+            name = "index.html" if number == 1 else f"page/{number}/index.html"
+            chunk = items[(number - 1) * per_page : number * per_page]
+            self._write(
+                writer,
+                name,
+                "social",
+                social_items=chunk,
+                page_number=number,
+                page_count=pages,
+                page_kind="social",
+            )
+
+    def _friend_pages(self, writer: Any, world: World) -> None:
+        avatars = Path(self.output_path) / "friends"
+        for friend in world.friends:
+            picks = [
+                (item, rec)
+                for item in world.items
+                for rec in item.recommendations
+                if rec.who == friend.slug
+            ]
+            picks.sort(key=lambda pair: (-pair[1].at.timestamp(), pair[0].canonical))
+            if friend.avatar is not None:
+                folder = avatars / friend.slug
+                folder.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(friend.avatar, folder / friend.avatar_file)
+            self._write(
+                writer,
+                f"friends/{friend.slug}/index.html",
+                "friend",
+                friend=friend,
+                picks=picks[:FRIEND_PAGE_ITEMS],
+                pick_count=len(picks),
+                page_kind="friends",
+            )
+
+    def _own_feeds(self, world: World) -> None:
+        folder = Path(self.output_path) / "feeds"
+        folder.mkdir(parents=True, exist_ok=True)
+        site_url = self.settings.get("FEED_DOMAIN") or ""
+        name, author = self.settings["SITENAME"], self.settings.get("AUTHOR") or ""
+        (folder / "haokan.atom.xml").write_text(
+            ownfeed.atom(world.marks, name, site_url, author, world.as_of), "utf-8"
+        )
+        (folder / "haokan.json").write_text(
+            ownfeed.json_feed(world.marks, name, site_url, author), "utf-8"
+        )
+
+    def _search(self, writer: Any, world: World) -> None:
+        """Write search/index.json (titles, excerpts, notes) and the search page."""
+        records = search_records(self.context.get("articles", []), world.items)
+        folder = Path(self.output_path) / "search"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "index.json").write_text(
+            json.dumps(records, ensure_ascii=False, separators=(",", ":")), "utf-8"
+        )
+        self._write(writer, "search/index.html", "search", page_kind="search")
+
+    def _sitemap_and_manifest(self, world: World) -> None:
+        """Write sitemap.xml (every page a reader can reach) and manifest.webmanifest."""
+        out = Path(self.output_path)
+        site = (self.settings.get("SITEURL") or "").rstrip("/")
+        paths = ["", "subscriptions/", "search/"]
+        paths += [str(c.url) for c, _ in self.context.get("categories", [])]
+        paths += [f"friends/{f.slug}/" for f in world.friends]
+        paths += [str(a.url) for a in self.context.get("articles", [])]
+        (out / "sitemap.xml").write_text(sitemap(site, paths), "utf-8")
+        manifest = {
+            "name": self.settings["SITENAME"],
+            "short_name": self.settings["SITENAME"],
+            "start_url": "./",
+            "scope": "./",
+            "display": "standalone",
+            "background_color": "#fdfcf9",
+            "theme_color": "#b0361f",
+            "lang": catalog.HTML_LANG[haokan_settings(self.settings).lang],
+            "icons": [
+                {"src": f"theme/icons/icon-{n}.png", "sizes": f"{n}x{n}", "type": "image/png"}
+                for n in (192, 512)
+            ]
+            + [{"src": "theme/icons/icon.svg", "sizes": "any", "type": "image/svg+xml"}],
+        }
+        (out / "manifest.webmanifest").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8"
+        )
+
+
+def sitemap(site: str, paths: list[str]) -> str:
+    """Return a sitemap of `paths` under `site` (root-relative locations in development)."""
+    urls = "".join(f"<url><loc>{xml_escape(f'{site}/{p}')}</loc></url>" for p in paths)
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n'
+    )
+
+
+def search_records(articles: list[Any], items: list[social.SocialItem]) -> list[dict[str, str]]:
+    """Return one search record per article page and per marked article without one."""
+    notes = {
+        item.canonical: " ".join(html_to_text(r.note_html) for r in item.recommendations)
+        for item in items
+    }
+    records = []
+    for article in articles:
+        entry = article.haokan_entry
+        records.append(
+            {
+                "t": entry.title,
+                "e": entry.excerpt,
+                "s": str(article.category),
+                "u": article.url,
+                "n": notes.get(canonical_url(entry.link), "") if entry.link else "",
+            }
+        )
+    for item in items:
+        if item.article is None:
+            records.append(
+                {
+                    "t": item.title,
+                    "e": "",
+                    "s": item.url.split("/")[2],
+                    "u": item.url,
+                    "n": notes[item.canonical],
+                }
+            )
+    return records

@@ -1,0 +1,239 @@
+"""In a real browser (Playwright driving Debian's Chromium): the local reader and the web view.
+
+Skipped, with the reason, where Chromium or Playwright is absent; .ci/run installs Chromium.
+"""
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import ROOT, FeedServer, Reply, fixture_bytes, make_site
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(
+        "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
+    )
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+pytestmark = pytest.mark.slow
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+FRIEND = """<feed xmlns="http://www.w3.org/2005/Atom"><title>Ann's 好看</title>
+  <entry><title>First post</title><link href="https://simple.example.org/1?utm_source=x"/>
+    <id>urn:ann:1</id><published>2026-11-20T09:00:00Z</published>
+    <content type="html">&lt;p&gt;Ann loved the first post&lt;/p&gt;</content></entry>
+  <entry><title>Elsewhere</title><link href="https://elsewhere.example/piece"/>
+    <id>urn:ann:2</id><published>2026-11-19T09:00:00Z</published>
+    <content type="html">&lt;p&gt;海边的笔记&lt;/p&gt;</content></entry></feed>""".encode()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory):
+    """A small site built from loopback feeds, open in `invoke reader`; yields (site, base URL)."""
+    feeds = FeedServer()
+    feeds.routes["/simple"] = Reply(fixture_bytes("simple.atom.xml"))
+    feeds.routes["/ann"] = Reply(FRIEND)
+    site = make_site(tmp_path_factory.mktemp("reader") / "site")
+    site.subscribe_to({"Simple": feeds.url("/simple")})
+    site.befriend({"Ann": feeds.url("/ann")})
+    site.invoke("fetch")
+    site.invoke("build")
+    feeds.close()
+    port = free_port()
+    log = (site.root / "reader.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "invoke",
+            "-r",
+            str(ROOT),
+            "reader",
+            "--settings",
+            str(site.settings),
+            "--port",
+            str(port),
+        ],
+        cwd=site.root,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield site, base
+    process.terminate()
+    process.wait(10)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records console errors, script errors and requests off loopback."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+
+    def guard(route):
+        url = urlsplit(route.request.url)
+        if url.scheme != "file" and url.hostname != "127.0.0.1":
+            page.problems.append(f"left loopback: {route.request.url}")
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/*", guard)
+    yield page
+    context.close()
+
+
+def article_path(site, title: str) -> str:
+    for path in (site.output / "articles").glob("*/index.html"):
+        if f"<h1>{title}</h1>" in path.read_text("utf-8"):
+            return "/" + str(path.parent.relative_to(site.output)) + "/"
+    raise AssertionError(title)
+
+
+def test_pages_load_without_errors_or_requests_off_loopback(reader, page):
+    site, base = reader
+    for path in (
+        "/",
+        "/subscriptions/",
+        "/subscriptions/simple/",
+        "/friends/ann/",
+        "/search/",
+        article_path(site, "First post"),
+    ):
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        assert page.problems == [], path
+
+
+def test_a_haokan_click_round_trips_to_a_file_and_back(reader, page):
+    site, base = reader
+    page.goto(base + article_path(site, "第二篇"))
+    form = page.locator("article .haokan-like")
+    form.locator("textarea").fill("浏览器里写的想法")
+    with page.expect_navigation(timeout=60_000):
+        form.locator("button").click()
+    (mark,) = (site.root / "content" / "haokan").glob("*.md")
+    assert "Link: https://simple.example.org/2" in mark.read_text()
+    assert mark.read_text().endswith("浏览器里写的想法\n")
+    assert "浏览器里写的想法" in page.locator("section.marked").inner_text()
+    with page.expect_navigation(timeout=60_000):
+        page.locator("article .haokan-like button").click()  # now "undo"
+    assert list((site.root / "content" / "haokan").glob("*.md")) == []
+    assert page.locator("section.marked").count() == 0
+    assert page.problems == []
+
+
+def test_the_button_exists_only_in_the_local_reader(reader, page):
+    site, _ = reader
+    page.goto((site.output / "index.html").as_uri())
+    assert page.locator(".social-item").count() == 2
+    assert page.locator(".haokan-like").count() == 0
+
+
+def test_a_request_without_the_token_is_refused(reader, page):
+    site, base = reader
+    page.goto(base + "/")
+    status = page.evaluate("""() => fetch('/__haokan/mark', {method: 'POST',
+        headers: {'Content-Type': 'application/json'},
+        body: JSON.stringify({url: 'https://e.org/x', title: 't'})}).then(r => r.status)""")
+    assert status == 403
+    assert list((site.root / "content" / "haokan").glob("*.md")) == []
+
+
+def test_read_marks_survive_a_reload(reader, page):
+    _, base = reader
+    page.goto(base + "/subscriptions/")
+    assert page.locator(".unread-dot").count() == 2
+    with page.expect_navigation():
+        page.locator(".entry a.entry-title").first.click()
+    page.goto(base + "/subscriptions/")
+    assert page.locator(".unread-dot").count() == 1
+    page.reload()
+    assert page.locator(".unread-dot").count() == 1
+    page.locator(".mark-all-read").click()
+    page.reload()
+    assert page.locator(".unread-dot").count() == 0
+
+
+def test_keyboard_j_k_o_move_through_a_list(reader, page):
+    _, base = reader
+    page.goto(base + "/")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    assert page.locator("li.current").count() == 1
+    first_title = page.locator(".social-item").first.locator(".item-title a").inner_text()
+    assert page.locator("li.current .item-title a").inner_text() == first_title
+
+
+def test_search_finds_chinese_and_english(reader, page):
+    _, base = reader
+    page.goto(base + "/search/")
+    page.fill("#q", "第二")
+    page.wait_for_selector(".search-results li")
+    assert page.locator(".search-results li a").all_inner_texts() == ["第二篇"]
+    page.fill("#q", "first")
+    page.wait_for_selector(".search-results li")
+    assert page.locator(".search-results li a").all_inner_texts() == ["First post"]
+    page.fill("#q", "海边")  # a friend's note on an article no subscription carries
+    page.wait_for_selector(".search-results li")
+    assert page.locator(".search-results li a").all_inner_texts() == ["Elsewhere"]
+
+
+def test_the_front_page_is_complete_without_javascript(reader, browser):
+    _, base = reader
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + "/")
+    assert page.locator(".social-item").count() == 2
+    assert "Ann loved the first post" in page.inner_text("main")
+    context.close()
+
+
+def test_screenshots_of_the_front_page_in_four_variants(reader, browser, tmp_path):
+    from haokan.screenshots import SHOTS, take
+
+    site, _ = reader
+    saved = take(site.output, tmp_path, browser)
+    assert [p.name for p in saved] == [f"{name}.png" for name in SHOTS]
+    for path in saved:
+        width = int.from_bytes(path.read_bytes()[16:20], "big")  # the PNG header's width
+        assert width == SHOTS[path.stem][1]
