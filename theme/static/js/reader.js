@@ -34,7 +34,7 @@
     form.className = "haokan-like";
     var note = document.createElement("textarea");
     note.name = "note";
-    note.rows = 2;
+    note.rows = 1;
     note.maxLength = 4000;
     note.placeholder = ui.uiNote || "想法 (optional)";
     note.setAttribute("aria-label", note.placeholder);
