@@ -103,6 +103,8 @@ class Reply:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before the headers
+    drip: float = 0.0  # seconds between 64-byte pieces of the body
+    cut_at: int | None = None  # send only this many bytes of the body, then hang up
 
 
 Route = Reply | Callable[[BaseHTTPRequestHandler], Reply]
@@ -142,7 +144,16 @@ class FeedServer:
                     if "Content-Length" not in reply.headers:
                         self.send_header("Content-Length", str(len(reply.body)))
                     self.end_headers()
-                    self.wfile.write(reply.body)
+                    body = reply.body if reply.cut_at is None else reply.body[: reply.cut_at]
+                    if reply.drip:
+                        for start in range(0, len(body), 64):
+                            self.wfile.write(body[start : start + 64])
+                            self.wfile.flush()
+                            time.sleep(reply.drip)
+                    else:
+                        self.wfile.write(body)
+                    if reply.cut_at is not None:
+                        self.close_connection = True
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 

@@ -12,7 +12,9 @@ NOW = datetime(2026, 11, 24, tzinfo=UTC)
 
 
 def load(name: str):
-    return read_opml(FIXTURES / "opml" / name, allow_paths=False)
+    """Read another reader's export the way `invoke import-opml` does."""
+    path = FIXTURES / "opml" / name
+    return parse_opml(path.read_bytes(), str(path))
 
 
 def test_feedly_folders():
@@ -38,8 +40,19 @@ def test_newsblur_nested_folders():
     ]
 
 
+def test_the_owners_own_file_must_not_list_a_feed_twice(tmp_path):
+    own = tmp_path / "subscriptions.opml"
+    own.write_bytes((FIXTURES / "opml" / "miniflux.opml").read_bytes())
+    message = (
+        r"subscriptions\.opml: https://tidepool\.example\.org/feed\.atom\?utm_source=x "
+        r"is listed twice \(as 'Tidepool Notes' and 'Tidepool again'\)"
+    )
+    with pytest.raises(OpmlError, match=message):
+        read_opml(own)
+
+
 def test_miniflux_duplicates_merge_by_canonical_url():
-    subs = load("miniflux.opml")
+    subs = parse_opml((FIXTURES / "opml" / "miniflux.opml").read_bytes(), "miniflux.opml")
     assert [s.url for s in subs] == [
         "https://tidepool.example.org/feed.atom",
         "https://smalltools.example.org/feed.xml",

@@ -206,3 +206,21 @@ def test_the_scanner_accepts_only_our_own_external_scripts():
         "<script>x()</script>",
     ):
         assert inert_problems(evil) == ["<script>"], evil
+
+
+@pytest.mark.parametrize(
+    ("setting", "task", "message"),
+    [
+        ("OUTPUT_PATH = 'a-file/output'", "build", "OUTPUT_PATH"),
+        ("HAOKAN_STORE = 'a-file/store.sqlite3'", "fetch", "cannot open the store"),
+        ("HAOKAN_FETCH_DEADLINE = '20'", "fetch", "HAOKAN_FETCH_DEADLINE = '20' is invalid"),
+        ("TIMEZONE = 'Mars/Olympus'", "build", "TIMEZONE = 'Mars/Olympus' is not a time zone"),
+    ],
+)
+def test_unusable_paths_and_settings_are_one_clear_error(tmp_path, setting, task, message):
+    site = make_site(tmp_path / "s", setting + "\n")
+    (site.root / "a-file").write_text("a file, not a folder")
+    result = site.invoke(task, ok=False)
+    assert result.returncode == 1
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert (site.root / "a-file").read_text() == "a file, not a folder"

@@ -118,6 +118,14 @@ def build(settings_file: Path, output: Path | None = None) -> Path:
     from pelican.log import init as init_logging
     from pelican.settings import read_settings
 
+    out = output_path(settings_file) if output is None else output
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SettingsError(
+            f"{settings_file}: OUTPUT_PATH {out} cannot be created "
+            f"({error.strerror}); choose a writable folder"
+        ) from error
     init_logging(level=logging.WARNING, fatal="errors", name="pelican")
     override: dict[str, Any] = {"HAOKAN": hk}
     if output is not None:

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import queue
 import resource
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing.connection import Connection
@@ -78,6 +79,7 @@ class ParserPool:
         self.time_limit = time_limit
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
         self._all: list[_Worker] = []
+        self._lock = threading.Lock()  # parse() runs in many threads
         for _ in range(workers):
             self._idle.put(None)  # started on first use
 
@@ -115,16 +117,22 @@ class ParserPool:
 
     def _start(self) -> _Worker:
         worker = _Worker(self.memory_limit)
-        self._all.append(worker)
+        with self._lock:
+            self._all.append(worker)
         return worker
 
     def _retire(self, worker: _Worker) -> None:
+        with self._lock:
+            if worker not in self._all:
+                return  # already retired (close() and a failing parse can race)
+            self._all.remove(worker)
         worker.stop()
-        self._all.remove(worker)
 
     def close(self) -> None:
         """Stop every worker."""
-        for worker in list(self._all):
+        with self._lock:
+            workers = list(self._all)
+        for worker in workers:
             self._retire(worker)
 
     def __enter__(self) -> ParserPool:

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from .containment import ParseJob, ParserPool
 from .model import Feed, Subscription
-from .net import SUBSCRIPTION_BODY_CAP, fetch, new_client
+from .net import SUBSCRIPTION_BODY_CAP, Allowance, fetch, new_client
 from .parse import FeedRefused
 from .text import one_line
 from .urls import absolute_url
@@ -61,7 +61,7 @@ def feed_links(page: bytes, page_url: str) -> list[str]:
     return found
 
 
-async def page_title(url: str, allow_private: bool) -> str:
+async def page_title(url: str, allow_private: Allowance) -> str:
     """Return the <title> of the page at `url` (fetched safely); raise DiscoveryError."""
     start = absolute_url(url)
     if start is None:
@@ -77,7 +77,7 @@ async def page_title(url: str, allow_private: bool) -> str:
     return title[:300]
 
 
-async def discover_feed(url: str, allow_private: bool) -> Found:
+async def discover_feed(url: str, allow_private: Allowance) -> Found:
     """Return the feed at `url`, or the first working feed the page at `url` announces."""
     start = absolute_url(url)
     if start is None:

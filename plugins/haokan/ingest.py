@@ -13,7 +13,7 @@ import httpx
 
 from .containment import ParseJob, ParserPool
 from .model import FeedKind
-from .net import FRIEND_BODY_CAP, SUBSCRIPTION_BODY_CAP, Fetched, fetch, new_client
+from .net import FRIEND_BODY_CAP, SUBSCRIPTION_BODY_CAP, Allowance, Fetched, fetch, new_client
 from .normalize import NORMALIZER_VERSION
 from .parse import FeedRefused
 from .schedule import retry_at
@@ -133,7 +133,7 @@ async def fetch_all(
     sources: Sequence[Source],
     store: Store,
     *,
-    allow_private: bool,
+    allow_private: Allowance,
     concurrency: int,
     deadline: float,
     now: datetime | None = None,

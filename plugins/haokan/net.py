@@ -29,23 +29,40 @@ ACCEPT = (
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+# HAOKAN_ALLOW_PRIVATE_ADDRESSES: False (public only), True (anything), or networks to allow too.
+Allowance = bool | tuple[Network, ...]
+
+
 class AddressRefused(httpcore.ConnectError):
     """The host resolves to an address we must not connect to."""
 
 
-def is_public(address: str) -> bool:
-    """Return True for a globally routable unicast address."""
+def _address(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+        return ip.ipv4_mapped
+    return ip
+
+
+def is_public(address: str) -> bool:
+    """Return True for a globally routable unicast address."""
+    ip = _address(address)
     return ip.is_global and not ip.is_multicast
+
+
+def permitted(address: str, allowance: Allowance) -> bool:
+    """Return True when we may connect to `address`."""
+    if allowance is True or is_public(address):
+        return True
+    return allowance is not False and any(_address(address) in net for net in allowance)
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """Resolve, check every address, then connect to a checked address (no DNS rebinding)."""
 
-    def __init__(self, allow_private: bool) -> None:
-        self.allow_private = allow_private
+    def __init__(self, allowance: Allowance) -> None:
+        self.allowance = allowance
         self.inner = httpcore.AnyIOBackend()
 
     async def connect_tcp(
@@ -64,13 +81,12 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         except (OSError, TimeoutError) as error:
             raise httpcore.ConnectError(f"cannot resolve {host}: {error}") from error
         addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
-        if not self.allow_private:
-            private = [a for a in addresses if not is_public(a)]
-            if private:
-                raise AddressRefused(
-                    f"{host} resolves to {private[0]}, which is not a public address "
-                    "(set HAOKAN_ALLOW_PRIVATE_ADDRESSES = True to allow it)"
-                )
+        refused = [a for a in addresses if not permitted(a, self.allowance)]
+        if refused:  # one bad address refuses the host: no rebinding between answers
+            raise AddressRefused(
+                f"{host} resolves to {refused[0]}, which is not a public address "
+                "(HAOKAN_ALLOW_PRIVATE_ADDRESSES can allow it)"
+            )
         last: Exception | None = None
         for address in addresses:
             try:
@@ -96,7 +112,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 class GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's transport with our address guard as the network backend."""
 
-    def __init__(self, allow_private: bool) -> None:
+    def __init__(self, allowance: Allowance) -> None:
         super().__init__(trust_env=False, retries=0)
         # httpx has no public hook for the network backend; swap in a pool that uses ours.
         self._pool = httpcore.AsyncConnectionPool(
@@ -104,16 +120,16 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
             max_connections=100,
             max_keepalive_connections=20,
             keepalive_expiry=5.0,
-            network_backend=GuardedBackend(allow_private),
+            network_backend=GuardedBackend(allowance),
         )
 
 
 def new_client(
-    allow_private: bool, transport: httpx.AsyncBaseTransport | None = None
+    allowance: Allowance, transport: httpx.AsyncBaseTransport | None = None
 ) -> httpx.AsyncClient:
     """Return the client every feed fetch goes through."""
     return httpx.AsyncClient(
-        transport=transport or GuardedTransport(allow_private),
+        transport=transport or GuardedTransport(allowance),
         timeout=httpx.Timeout(30.0, connect=CONNECT_TIMEOUT),
         headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
         follow_redirects=False,
@@ -257,6 +273,8 @@ async def fetch(
         return Fetched("failed", url, reason=str(failure), retry_after=failure.retry_after)
     except TimeoutError:
         return Fetched("failed", url, reason=f"no complete answer within {deadline:g} s")
+    except httpx.InvalidURL as error:  # httpx parses every Location, even with redirects off
+        return Fetched("failed", url, reason=f"the server sent an invalid address ({error})")
     except httpx.HTTPError as error:
         words = next((w for kind, w in ERROR_WORDS.items() if isinstance(error, kind)), None)
         if words is None and isinstance(error, httpx.ConnectError):

@@ -60,17 +60,26 @@ def feed_url(attributes: dict[str, str], source: str, allow_paths: bool) -> str:
     return url or raw
 
 
-def parse_opml(data: bytes, source: str, allow_paths: bool = False) -> tuple[Subscription, ...]:
+def parse_opml(
+    data: bytes, source: str, allow_paths: bool = False, unique: bool = False
+) -> tuple[Subscription, ...]:
     """Return the feeds of an OPML document; `source` names it in errors.
 
     Paths (non-http xmlUrl values) are accepted only from the owner's own file (`allow_paths`).
+    A feed listed twice is merged, or an error when `unique` (the owner's own file).
     """
     found: dict[str, Subscription] = {}
     for attributes, folder in outlines(data, source):
         url = feed_url(attributes, source, allow_paths)
         title = one_line(attributes.get("text") or attributes.get("title") or "")
         sub = Subscription(url, title, folder, absolute_url(attributes.get("htmlUrl")) or "")
-        found.setdefault(url if sub.is_local else canonical_url(url), sub)
+        key = url if sub.is_local else canonical_url(url)
+        if unique and key in found:
+            raise OpmlError(
+                f"{source}: {url} is listed twice (as {found[key].title!r} and "
+                f"{sub.title!r}); delete one of the two outlines"
+            )
+        found.setdefault(key, sub)
     return tuple(found.values())
 
 
@@ -89,7 +98,7 @@ def read_file(path: Path, missing_ok: bool = True) -> bytes:
 def read_opml(path: Path, allow_paths: bool = True) -> tuple[Subscription, ...]:
     """Return the feeds of the OPML file at `path` (an absent file holds none)."""
     data = read_file(path)
-    return parse_opml(data, str(path), allow_paths) if data else ()
+    return parse_opml(data, str(path), allow_paths, unique=True) if data else ()
 
 
 def render_opml(title: str, subscriptions: Iterable[Subscription], now: datetime) -> bytes:

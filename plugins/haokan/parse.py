@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from datetime import datetime
 
 import feedparser
@@ -68,7 +69,17 @@ def parse_feed(body: bytes, url: str, content_type: str | None, now: datetime) -
     )
     if not parsed.get("version") and not parsed.get("entries"):
         raise FeedRefused(_not_a_feed(body, parsed))
-    return normalize_feed(parsed, web_url, now)
+    feed = normalize_feed(parsed, web_url, now)
+    problem = parsed.get("bozo_exception")
+    if parsed.get("bozo") and problem is not None and not _harmless(problem):
+        detail = (str(problem).strip() or type(problem).__name__)[:160]
+        return replace(feed, notes=(*feed.notes, f"read despite errors: {detail}"))
+    return feed
+
+
+def _harmless(problem: Exception) -> bool:
+    """Return True for the encoding fix-ups feedparser reports but handles itself."""
+    return type(problem).__name__ in {"CharacterEncodingOverride", "NonXMLContentType"}
 
 
 def _not_a_feed(body: bytes, parsed: feedparser.FeedParserDict) -> str:

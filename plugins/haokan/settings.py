@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import runpy
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class SettingsError(ValueError):
@@ -22,7 +25,7 @@ class Settings:
     friends: Path
     marks_dir: Path
     store: Path
-    allow_private_addresses: bool
+    allow_private_addresses: bool | tuple[Network, ...]
     full_content: bool
     lang: str
     fetch_concurrency: int
@@ -37,6 +40,18 @@ def _path(value: object) -> Path | None:
 
 def _bool(value: object) -> bool | None:
     return value if isinstance(value, bool) else None
+
+
+def _allowance(value: object) -> bool | tuple[Network, ...] | None:
+    """Return True/False, or the networks listed; None when it is neither."""
+    if isinstance(value, bool):
+        return value
+    if not isinstance(value, (list, tuple)) or not value:
+        return None
+    try:
+        return tuple(ipaddress.ip_network(str(v), strict=False) for v in value)
+    except ValueError:
+        return None
 
 
 def _lang(value: object) -> str | None:
@@ -64,7 +79,11 @@ DEFAULTS: dict[str, tuple[object, Callable[[object], object], str]] = {
     "HAOKAN_FRIENDS": ("content/friends.opml", _path, "a file path"),
     "HAOKAN_MARKS_DIR": ("content/haokan", _path, "a folder path"),
     "HAOKAN_STORE": ("cache/haokan.sqlite3", _path, "a file path"),
-    "HAOKAN_ALLOW_PRIVATE_ADDRESSES": (False, _bool, "True or False"),
+    "HAOKAN_ALLOW_PRIVATE_ADDRESSES": (
+        False,
+        _allowance,
+        "True, False, or a list of networks such as ['192.168.1.0/24']",
+    ),
     "HAOKAN_FULL_CONTENT": (True, _bool, "True or False"),
     "HAOKAN_LANG": ("zh", _lang, "'zh' or 'en'"),
     "HAOKAN_FETCH_CONCURRENCY": (16, _concurrency, "a whole number from 1 to 256"),

@@ -1,0 +1,179 @@
+"""The fault matrix: every misbehaving server fails its own feed, in words, on time,
+while every other feed is fetched and stored and nothing stored is lost."""
+
+import asyncio
+import gzip
+import ipaddress
+import time
+
+import pytest
+
+from conftest import NOW, Reply, fixture_bytes
+from haokan.ingest import Source, fetch_all
+from haokan.store import Store
+
+GOOD = fixture_bytes("simple.atom.xml")
+DEADLINE = 2.0
+LOOPBACK_ONLY = (ipaddress.ip_network("127.0.0.0/8"),)
+CHINESE_RSS = (
+    '<?xml version="1.0" encoding="{declared}"?><rss version="2.0"><channel>'
+    "<title>编码</title><item><guid>zh-1</guid><title>中文标题</title>"
+    "<link>https://zh.example/1</link></item></channel></rss>"
+)
+
+
+def etag_every_time():
+    counter = iter(range(10**6))
+    return lambda handler: Reply(GOOD, headers={"ETag": f'"v{next(counter)}"'})
+
+
+def redirect(location: str) -> Reply:
+    return Reply(status=302, headers={"Location": location})
+
+
+# name: (what the server does, outcome, words the report must contain)
+FAULTS = {
+    "slow-headers": (Reply(GOOD, delay=DEADLINE + 2), "failed", "no complete answer within 2 s"),
+    "drip-body": (Reply(GOOD, drip=0.2), "failed", "no complete answer within 2 s"),
+    "error-500": (Reply(b"oops", 500), "failed", "HTTP 500 Internal Server Error"),
+    "unavailable-503": (Reply(b"", 503), "failed", "HTTP 503 Service Unavailable"),
+    "too-many-429": (
+        Reply(b"", 429, {"Retry-After": "120"}),
+        "failed",
+        "HTTP 429 Too Many Requests: the server asks us to slow down; next try",
+    ),
+    "redirect-loop": (
+        Reply(status=301, headers={"Location": "/redirect-loop"}),
+        "failed",
+        "more than 5 redirects",
+    ),
+    "redirect-chain": (redirect("/chain/1"), "failed", "more than 5 redirects"),
+    "redirect-ftp": (redirect("ftp://example.org/feed"), "failed", "not http(s): 'ftp:"),
+    "redirect-file": (redirect("file:///etc/passwd"), "failed", "not http(s): 'file:"),
+    "redirect-javascript": (
+        redirect("javascript:alert(1)"),
+        "failed",
+        "the server sent an invalid address",
+    ),
+    "redirect-link-local": (
+        redirect("http://169.254.169.254/latest/meta-data/"),
+        "failed",
+        "169.254.169.254, which is not a public address",
+    ),
+    "redirect-private": (
+        redirect("http://10.0.0.1/feed"),
+        "failed",
+        "10.0.0.1, which is not a public address",
+    ),
+    "redirect-ipv6-loopback": (
+        redirect("http://[::1]:9/feed"),
+        "failed",
+        "::1, which is not a public address",
+    ),
+    "gzip-bomb": (
+        Reply(gzip.compress(b"<rss>" + b" " * (40 << 20)), headers={"Content-Encoding": "gzip"}),
+        "failed",
+        "larger than 15 MiB (after decompression)",
+    ),
+    "oversize": (Reply(b"<rss>" + b" " * (16 << 20)), "failed", "larger than 15 MiB"),
+    "cut-mid-body": (
+        Reply(GOOD, cut_at=200),
+        "failed",
+        "the server closed the connection or broke the HTTP protocol",
+    ),
+    "truncated-document": (
+        Reply(GOOD[: GOOD.index(b"</entry>") + 8]),
+        "unchanged",
+        "read despite errors",
+    ),
+    "body-local-path": (Reply(b"/etc/passwd"), "failed", "not a readable feed"),
+    "body-file-url": (Reply(b"file:///etc/passwd"), "failed", "not a readable feed"),
+    "html-page": (
+        Reply(fixture_bytes("html-page.html"), headers={"Content-Type": "text/html"}),
+        "failed",
+        "this is a web page (HTML), not a feed",
+    ),
+    "empty-200": (Reply(b""), "failed", "the document is empty"),
+    "entity-expansion": (
+        Reply(fixture_bytes("entity-expansion.xml")),
+        "failed",
+        "declares XML entities",
+    ),
+    "wrong-charset": (
+        Reply(
+            CHINESE_RSS.format(declared="utf-8").encode(),
+            headers={"Content-Type": "application/rss+xml; charset=iso-8859-1"},
+        ),
+        "updated",
+        "",
+    ),
+    "no-charset": (
+        Reply(CHINESE_RSS.format(declared="utf-8").encode().replace(b' encoding="utf-8"', b"")),
+        "updated",
+        "",
+    ),
+    "utf16-bom": (Reply(CHINESE_RSS.format(declared="utf-16").encode("utf-16")), "updated", ""),
+    "invalid-utf8": (
+        Reply(
+            CHINESE_RSS.format(declared="utf-8").encode().replace("中文".encode(), b"\xff\xfe\xc3(")
+        ),
+        "updated",
+        "",
+    ),
+    "etag-every-time": (etag_every_time(), "unchanged", ""),
+}
+
+
+def run(server, store, names, allowance):
+    sources = [Source(server.url(f"/{name}"), "subscription", name) for name in names]
+    started = time.monotonic()
+    reports = asyncio.run(
+        fetch_all(
+            sources, store, allow_private=allowance, concurrency=64, deadline=DEADLINE, now=NOW
+        )
+    )
+    return {r.source.name: r for r in reports}, time.monotonic() - started
+
+
+@pytest.fixture
+def primed(server, tmp_path):
+    """A store in which every feed of the matrix already holds the two good entries."""
+    names = ["good", *FAULTS]
+    for name in names:
+        server.routes[f"/{name}"] = Reply(GOOD)
+    for hop in range(1, 8):
+        server.routes[f"/chain/{hop}"] = redirect(f"/chain/{hop + 1}")
+    with Store(tmp_path / "store.sqlite3") as store:
+        first, _ = run(server, store, names, LOOPBACK_ONLY)
+        assert {r.outcome for r in first.values()} == {"updated"}
+        yield store, names
+
+
+def test_every_fault_fails_alone_in_words_on_time_and_loses_nothing(server, primed):
+    store, names = primed
+    before = {n: {r.entry.key for r in store.entries([server.url(f"/{n}")])} for n in names}
+    for name, (reply, _, _) in FAULTS.items():
+        server.routes[f"/{name}"] = reply
+    server.routes["/good"] = Reply(GOOD.replace(b"First post", b"First post, edited"))
+    reports, seconds = run(server, store, names, LOOPBACK_ONLY)
+
+    assert seconds < DEADLINE + 6  # one deadline for all (they run at once), plus parsing
+    assert reports["good"].outcome == "updated" and reports["good"].updated == 1
+    for name, (_, outcome, words) in FAULTS.items():
+        report = reports[name]
+        assert report.outcome == outcome, (name, report)
+        assert words in report.reason, (name, report.reason)
+    for name in names:
+        after = {r.entry.key for r in store.entries([server.url(f"/{name}")])}
+        assert before[name] <= after, name  # nothing stored was lost
+    assert store.db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_charset_faults_still_read_chinese(server, primed):
+    store, _ = primed
+    for name in ("wrong-charset", "no-charset", "utf16-bom"):
+        server.routes[f"/{name}"] = FAULTS[name][0]
+    run(server, store, ["wrong-charset", "no-charset", "utf16-bom"], LOOPBACK_ONLY)
+    for name in ("no-charset", "utf16-bom"):
+        titles = {r.entry.title for r in store.entries([server.url(f"/{name}")])}
+        assert "中文标题" in titles, name
