@@ -69,12 +69,15 @@ def _ours(tag) -> bool:
     return is_search and (tag.name == "form" or tag.get("id") == "q")
 
 
-def inert_problems(html: str) -> list[str]:
-    """Return everything executable in an HTML document: handlers, bad URLs, bad elements."""
+def inert_problems(html: str, parser: str = "html.parser") -> list[str]:
+    """Return everything executable in an HTML document: handlers, bad URLs, bad elements.
+
+    `parser="html5lib"` parses as a browser does (the HTML5 algorithm).
+    """
     from bs4 import BeautifulSoup
 
     problems = []
-    for tag in BeautifulSoup(html, "html.parser").find_all(True):
+    for tag in BeautifulSoup(html, parser).find_all(True):
         if tag.name in FORBIDDEN_TAGS and not _ours(tag):
             problems.append(f"<{tag.name}>")
         if tag.name == "meta" and tag.get("http-equiv", "").lower() == "refresh":

@@ -1,5 +1,8 @@
 """Parser containment: a document past the time or memory bound fails alone; the pool goes on."""
 
+import subprocess
+import sys
+
 import pytest
 
 from conftest import NOW, fixture_bytes
@@ -42,3 +45,35 @@ def test_a_document_needing_more_memory_than_the_bound_is_refused():
 def test_refusals_come_back_in_words():
     with ParserPool(workers=1) as pool, pytest.raises(FeedRefused, match="empty"):
         pool.parse(ParseJob(b"", "https://e.org/empty", None, NOW))
+
+
+def attribute_bomb(attributes: int) -> bytes:
+    """One HTML element with very many attributes: feedparser needs ~170 times its size."""
+    tag = b"<p " + b" ".join(b"a%d=1" % i for i in range(attributes)) + b">"
+    return (
+        b"<rss version='2.0'><channel><title>x</title><item><description><![CDATA["
+        + tag
+        + b"]]></description></item></channel></rss>"
+    )
+
+
+@pytest.mark.slow
+def test_a_document_that_blows_up_feedparser_fails_alone():
+    body = attribute_bomb(700_000)  # 6.6 MiB: well under the 15 MiB body cap
+    # Without our bound: plain feedparser in a process of its own takes over a gigabyte.
+    measure = (
+        "import feedparser, io, resource, sys; feedparser.parse(io.BytesIO("
+        "sys.stdin.buffer.read())); print(resource.getrusage(resource.RUSAGE_SELF)"
+        ".ru_maxrss)"
+    )
+    peak_kib = int(
+        subprocess.run(
+            [sys.executable, "-c", measure], input=body, capture_output=True, check=True
+        ).stdout
+    )
+    assert peak_kib > 1024 * 1024
+    # With it: that one feed is refused in words, and the next document parses.
+    with ParserPool(workers=1) as pool:
+        with pytest.raises(FeedRefused, match="parsing needs more than 1024 MiB of memory"):
+            pool.parse(ParseJob(body, "https://e.org/bomb", None, NOW))
+        assert len(pool.parse(SMALL).entries) == 2

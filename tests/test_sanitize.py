@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+from conftest import inert_problems
 from haokan.sanitize import first_image, sanitize_html
 
 BASE = "https://example.org/post/"
@@ -96,3 +97,9 @@ def test_absurdly_deep_nesting_becomes_plain_text_quickly():
 def test_ordinary_unclosed_paragraphs_are_not_too_deep():
     fragment = "<p>para" * 400 + "<ul>" + "<li>item" * 400 + "</ul>"
     assert sanitize_html(fragment, BASE).count("<p>") == 400
+
+
+def test_markup_html_parser_rejects_is_still_cleaned_not_crashed():
+    # BeautifulSoup's html.parser raises on this; nh3 must still clean it.
+    out = sanitize_html('<![><img src="]><img src=x onerror=alert(1)//">', BASE)
+    assert inert_problems(out) == []

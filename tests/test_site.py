@@ -224,3 +224,31 @@ def test_unusable_paths_and_settings_are_one_clear_error(tmp_path, setting, task
     assert result.returncode == 1
     assert message in result.stderr and "Traceback" not in result.stderr
     assert (site.root / "a-file").read_text() == "a file, not a folder"
+
+
+def test_long_subscriptions_and_timelines_paginate(server, site):
+    entries = "".join(
+        f"<item><guid>{n}</guid><title>Entry {n}</title><link>https://e.org/{n}</link>"
+        f"<pubDate>Mon, {1 + n % 28:02d} Nov 2026 10:{n % 60:02d}:00 GMT</pubDate></item>"
+        for n in range(65)
+    )
+    server.routes["/long"] = Reply(
+        f'<rss version="2.0"><channel><title>Long</title>{entries}</channel></rss>'.encode()
+    )
+    site.subscribe_to({"Long": server.url("/long")})
+    site.invoke("fetch")
+    site.invoke("build")
+    for folder in ("subscriptions/long", "subscriptions"):
+        first = site.page(f"{folder}/index.html")
+        assert 'rel="next" href="../' in first and "page/2/" in first
+        second = site.page(f"{folder}/page/2/index.html")
+        assert 'rel="prev"' in second and 'rel="next"' in second
+        third = site.page(f"{folder}/page/3/index.html")
+        assert 'rel="next"' not in third
+        assert (
+            sum(
+                site.page(f"{folder}/{p}index.html").count('class="entry"')
+                for p in ("", "page/2/", "page/3/")
+            )
+            == 65
+        )

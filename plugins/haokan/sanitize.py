@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import nh3
 from bs4 import BeautifulSoup
+from bs4.exceptions import ParserRejectedMarkup
 
 from .text import display_width, excerpt, html_to_text, xml_safe
 from .urls import LINK_SCHEMES, WEB_SCHEMES, absolute_url
@@ -112,7 +113,10 @@ def _is_pixel(img: object) -> bool:
 
 def _remove_pixels_and_frames(fragment: str) -> str:
     """Drop 1×1 tracking images and iframes nobody allowed (BeautifulSoup; nh3 runs after)."""
-    soup = BeautifulSoup(fragment, "html.parser")
+    try:
+        soup = BeautifulSoup(fragment, "html.parser")
+    except ParserRejectedMarkup:
+        return fragment  # markup even html.parser gives up on: nh3 alone will clean it
     for img in soup.find_all("img"):
         if _is_pixel(img):
             img.decompose()
@@ -137,6 +141,7 @@ def too_deep(fragment: str, limit: int = MAX_DEPTH) -> bool:
 
 def sanitize_html(fragment: str, base: str | None) -> str:
     """Return `fragment` reduced to safe, absolute-URL HTML (the only HTML we ever mark safe)."""
+    base = absolute_url(base) if base else None  # nh3 refuses a base that is not absolute
     fragment = xml_safe(fragment[:MAX_HTML_CHARS])
     if too_deep(fragment):
         return text_to_html(html.unescape(_ANY_TAG.sub(" ", fragment)))
@@ -171,6 +176,7 @@ NOTE_LIMIT = 600  # display columns: a note is a few sentences, not an article
 
 def sanitize_note(fragment: str, base: str | None) -> str:
     """Return a short note as safe HTML: text and links only, no images; long ones excerpted."""
+    base = absolute_url(base) if base else None
     note = nh3.clean(
         xml_safe(fragment[:MAX_HTML_CHARS]) if not too_deep(fragment) else html.escape(fragment),
         tags=set(NOTE_TAGS),
