@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import NOW, Reply, fixture_bytes
+from conftest import NOW, Reply, fixture_bytes, make_site
 from haokan.ingest import Source, fetch_all
 from haokan.store import Store
 
@@ -137,20 +137,23 @@ def run(server, store, names, allowance):
 
 @pytest.fixture
 def primed(server, tmp_path):
-    """A store in which every feed of the matrix already holds the two good entries."""
+    """A site whose store holds the two good entries in every feed of the matrix."""
     names = ["good", *FAULTS]
     for name in names:
         server.routes[f"/{name}"] = Reply(GOOD)
     for hop in range(1, 8):
         server.routes[f"/chain/{hop}"] = redirect(f"/chain/{hop + 1}")
-    with Store(tmp_path / "store.sqlite3") as store:
+    site = make_site(tmp_path / "site")
+    site.subscribe_to({name: server.url(f"/{name}") for name in names})
+    (site.root / "cache").mkdir()
+    with Store(site.root / "cache" / "haokan.sqlite3") as store:
         first, _ = run(server, store, names, LOOPBACK_ONLY)
         assert {r.outcome for r in first.values()} == {"updated"}
-        yield store, names
+        yield store, names, site
 
 
 def test_every_fault_fails_alone_in_words_on_time_and_loses_nothing(server, primed):
-    store, names = primed
+    store, names, site = primed
     before = {n: {r.entry.key for r in store.entries([server.url(f"/{n}")])} for n in names}
     for name, (reply, _, _) in FAULTS.items():
         server.routes[f"/{name}"] = reply
@@ -167,10 +170,13 @@ def test_every_fault_fails_alone_in_words_on_time_and_loses_nothing(server, prim
         after = {r.entry.key for r in store.entries([server.url(f"/{name}")])}
         assert before[name] <= after, name  # nothing stored was lost
     assert store.db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    site.invoke("build")  # and the site still builds, every feed's folder with its entries
+    for name in names:
+        assert site.page(f"subscriptions/{name}/index.html").count('class="entry"') >= 2, name
 
 
 def test_charset_faults_still_read_chinese(server, primed):
-    store, _ = primed
+    store, _, _ = primed
     for name in ("wrong-charset", "no-charset", "utf16-bom"):
         server.routes[f"/{name}"] = FAULTS[name][0]
     run(server, store, ["wrong-charset", "no-charset", "utf16-bom"], LOOPBACK_ONLY)
