@@ -15,4 +15,12 @@ SITEURL = "https://example.com"
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 DELETE_OUTPUT_DIRECTORY = True
+DRAFT_SAVE_AS = ""  # drafts are never published
+DRAFT_PAGE_SAVE_AS = ""
 HAOKAN_FULL_CONTENT = False
+
+# Where `invoke publish` deploys (docs/deploy.md): a gh-pages branch, or rsync to a host.
+HAOKAN_PUBLISH = "gh-pages"
+HAOKAN_PUBLISH_REMOTE = "origin"
+HAOKAN_PUBLISH_BRANCH = "gh-pages"
+HAOKAN_RSYNC_TARGET = ""  # e.g. "me@example.com:/var/www/haokan/" with HAOKAN_PUBLISH = "rsync"

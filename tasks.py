@@ -95,6 +95,43 @@ def like(
     commands.like(_settings(settings), url, note, title, remove)
 
 
+@task(
+    help={
+        "settings": "publishing settings (default: publishconf.py)",
+        "dry_run": "print what would happen; build and deploy nothing",
+    }
+)
+def publish(c: Context, settings: str = "publishconf.py", dry_run: bool = False) -> None:
+    """Build with publishconf.py and deploy (gh-pages branch or rsync, per HAOKAN_PUBLISH)."""
+    commands.publish(_settings(settings), dry_run)
+
+
+@task(help=SETTINGS_HELP)
+def status(c: Context, settings: str = "pelicanconf.py") -> None:
+    """Show every feed's health: last success and error, failures, next retry, entries."""
+    commands.status(_settings(settings))
+
+
+@task(
+    help={
+        **SETTINGS_HELP,
+        "older_than": "days (entries newer are kept)",
+        "dry_run": "only count what would go",
+    }
+)
+def prune(
+    c: Context, older_than: int = 0, settings: str = "pelicanconf.py", dry_run: bool = False
+) -> None:
+    """Remove stored entries older than DAYS that no mark references."""
+    commands.prune(_settings(settings), older_than, dry_run)
+
+
+@task(help=SETTINGS_HELP)
+def vacuum(c: Context, settings: str = "pelicanconf.py") -> None:
+    """Compact the store file."""
+    commands.vacuum(_settings(settings))
+
+
 @task(help={**SETTINGS_HELP, "port": "port on 127.0.0.1 (default 8000)"})
 def reader(c: Context, settings: str = "pelicanconf.py", port: int = 8000) -> None:
     """Read the site on http://127.0.0.1:8000 with the live 好看 button."""

@@ -19,6 +19,7 @@ from pelican.utils import order_content
 
 from . import catalog, opml, social
 from .friends import Friend, read_friends
+from .health import FeedRecord
 from .marks import Mark, read_marks
 from .model import Subscription
 from .sanitize import sanitize_note
@@ -60,6 +61,7 @@ class World:
     marks: tuple[Mark, ...]
     friends: tuple[Friend, ...]
     friend_rows: list[StoredEntry]
+    records: dict[str, FeedRecord]
     as_of: datetime
     items: list[social.SocialItem] = field(default_factory=list)
 
@@ -72,6 +74,7 @@ def read_world(hk: Settings, zone: ZoneInfo) -> World:
     rows: list[StoredEntry] = []
     friend_rows: list[StoredEntry] = []
     titles: dict[str, str] = {}
+    records: dict[str, FeedRecord] = {}
     last_fetch = None
     if hk.store.exists():
         with Store(hk.store) as store:
@@ -79,12 +82,13 @@ def read_world(hk: Settings, zone: ZoneInfo) -> World:
             friend_rows = store.entries([f.feed_url for f in friends])
             titles = store.feed_titles()
             last_fetch = store.last_fetch()
+            records = store.feed_records()
     else:
         log.warning("No store at %s yet: run `invoke fetch` first", hk.store)
     # Ranking is as of the newest thing we know, not the clock: the same inputs build the same site.
     known = [t for t in (last_fetch, *(m.date for m in marks)) if t is not None]
     as_of = max(known, default=datetime(2000, 1, 1, tzinfo=UTC))
-    return World(subscriptions, rows, titles, marks, friends, friend_rows, as_of)
+    return World(subscriptions, rows, titles, marks, friends, friend_rows, records, as_of)
 
 
 def recommendations(world: World, owner: str, zone: ZoneInfo) -> list[social.Recommendation]:

@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from pelican.generators import Generator
 
-from . import catalog, ownfeed, social
+from . import catalog, health, ownfeed, social
 from .glue import World, haokan_settings
 from .text import html_to_text
 from .urls import canonical_url
@@ -34,6 +34,7 @@ class SocialGenerator(Generator):  # type: ignore[misc]
         self._own_feeds(world)
         self._search(writer, world)
         self._sitemap_and_manifest(world)
+        self._status(writer, world)
 
     def _write(self, writer: Any, name: str, template: str, **values: Any) -> None:
         writer.write_file(
@@ -106,6 +107,25 @@ class SocialGenerator(Generator):  # type: ignore[misc]
             json.dumps(records, ensure_ascii=False, separators=(",", ":")), "utf-8"
         )
         self._write(writer, "search/index.html", "search", page_kind="search")
+
+    def _status(self, writer: Any, world: World) -> None:
+        """Write status/: every feed's health, for the owner (noindex)."""
+        feeds = [
+            (s.url, s.title or world.titles.get(s.url) or s.url, "subscription")
+            for s in world.subscriptions
+        ]
+        feeds += [(f.feed_url, f.name, "friend") for f in world.friends]
+        rows = health.table(
+            feeds, world.records, world.as_of, haokan_settings(self.settings).stale_days
+        )
+        self._write(
+            writer,
+            "status/index.html",
+            "status",
+            feeds_health=rows,
+            checked_at=world.as_of,
+            page_kind="status",
+        )
 
     def _sitemap_and_manifest(self, world: World) -> None:
         """Write sitemap.xml (every page a reader can reach) and manifest.webmanifest."""

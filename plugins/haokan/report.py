@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Protocol
 
 from rich.console import Console
@@ -12,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from .health import FeedHealth
 from .ingest import FeedReport
 
 # Markup off: feed titles and error reasons come from hostile feeds, and "[/]" would break it.
@@ -80,3 +82,49 @@ def fetch_summary(reports: Sequence[FeedReport], seconds: float) -> None:
         f"{counts['updated']} feeds changed, {counts['unchanged'] + counts['not_modified']} "
         f"unchanged, {counts['failed']} failed, {counts['skipped']} backing off."
     )
+
+
+HEALTH_STYLE = {
+    "ok": "green",
+    "failing": "red",
+    "waiting": "yellow",
+    "stale": "yellow",
+    "never": "dim",
+}
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def health_table(rows: Sequence[FeedHealth]) -> None:
+    """Print one row per feed: state, last success, failures, next retry, entries, newest."""
+    table = Table(title="Feed health")
+    for column in (
+        "feed",
+        "kind",
+        "state",
+        "last success",
+        "failures",
+        "next retry",
+        "entries",
+        "newest",
+        "why",
+    ):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        r = row.record
+        table.add_row(
+            Text(row.name),
+            r.kind,
+            Text(row.words, style=HEALTH_STYLE[row.state]),
+            _when(r.last_success),
+            str(r.failures or ""),
+            _when(r.next_attempt),
+            str(r.entries),
+            _when(r.newest),
+            Text(row.note),
+        )
+    console.print(table)
+    broken = sum(1 for row in rows if row.state != "ok")
+    console.print(f"{len(rows)} feeds: {len(rows) - broken} ok, {broken} need a look.")

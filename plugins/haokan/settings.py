@@ -31,6 +31,11 @@ class Settings:
     fetch_concurrency: int
     fetch_deadline: float
     social_per_page: int
+    stale_days: int
+    publish: str
+    publish_remote: str
+    publish_branch: str
+    rsync_target: str
     source: Path  # the settings file, for messages
 
 
@@ -68,6 +73,23 @@ def _per_page(value: object) -> int | None:
     return value if ok else None  # type: ignore[return-value]
 
 
+def _days(value: object) -> int | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 3650
+    return value if ok else None  # type: ignore[return-value]
+
+
+def _target(value: object) -> str | None:
+    return value if value in ("gh-pages", "rsync") else None
+
+
+def _text(value: object) -> str | None:
+    return value.strip() if isinstance(value, str) and "\n" not in value else None
+
+
+def _name(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() and "\n" not in value else None
+
+
 def _seconds(value: object) -> float | None:
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value <= 600
     return float(value) if ok else None  # type: ignore[arg-type]
@@ -89,6 +111,11 @@ DEFAULTS: dict[str, tuple[object, Callable[[object], object], str]] = {
     "HAOKAN_FETCH_CONCURRENCY": (16, _concurrency, "a whole number from 1 to 256"),
     "HAOKAN_FETCH_DEADLINE": (20, _seconds, "seconds, from 1 to 600"),
     "HAOKAN_SOCIAL_PER_PAGE": (20, _per_page, "a whole number from 5 to 500"),
+    "HAOKAN_STALE_DAYS": (30, _days, "a whole number of days from 1 to 3650"),
+    "HAOKAN_PUBLISH": ("gh-pages", _target, "'gh-pages' or 'rsync'"),
+    "HAOKAN_PUBLISH_REMOTE": ("origin", _name, "a git remote name or URL"),
+    "HAOKAN_PUBLISH_BRANCH": ("gh-pages", _name, "a branch name"),
+    "HAOKAN_RSYNC_TARGET": ("", _text, "an rsync destination such as 'me@host:/var/www/haokan/'"),
 }
 PATH_SETTINGS = ("HAOKAN_SUBSCRIPTIONS", "HAOKAN_FRIENDS", "HAOKAN_MARKS_DIR", "HAOKAN_STORE")
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from .health import FeedRecord
 from .model import Enclosure, Entry, Feed, FeedKind
+from .urls import canonical_url
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x48414F4B  # "HAOK": tells our store from any other SQLite file
@@ -330,14 +332,47 @@ class Store:
         )
         return [_stored(row) for row in rows]
 
+    def feed_records(self) -> dict[str, FeedRecord]:
+        """Return what the store knows of every feed, with its entry count and newest date."""
+        rows = self.db.execute(
+            "SELECT f.url, f.kind, f.last_success, f.last_error, f.failures, f.next_attempt,"
+            " count(e.key), max(e.published) FROM feeds f LEFT JOIN entries e"
+            " ON e.feed_url = f.url GROUP BY f.url"
+        )
+        return {
+            url: FeedRecord(
+                url, kind, _time(success), error, failures, _time(retry), count, _time(newest)
+            )
+            for url, kind, success, error, failures, retry, count, newest in rows
+        }
+
+    def prune(self, before: datetime, keep: set[str], dry_run: bool) -> int:
+        """Delete entries published before `before` whose canonical link is not in `keep`.
+
+        Return how many were (or, dry, would be) deleted; all in one transaction.
+        """
+        old = self.db.execute(
+            "SELECT feed_url, key, link FROM entries WHERE published < ?", (_iso(before),)
+        ).fetchall()
+        doomed = [(f, k) for f, k, link in old if not link or canonical_url(link) not in keep]
+        if not dry_run and doomed:
+            with self.transaction() as db:
+                db.executemany("DELETE FROM entries WHERE feed_url = ? AND key = ?", doomed)
+        return len(doomed)
+
+    def vacuum(self) -> tuple[int, int]:
+        """Compact the database file; return its size before and after, in bytes."""
+        before = self.path.stat().st_size
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.db.execute("VACUUM")
+        return before, self.path.stat().st_size
+
     def last_fetch(self) -> datetime | None:
         """Return when any feed was last fetched successfully."""
         return _time(self.db.execute("SELECT max(last_success) FROM feeds").fetchone()[0])
 
     def title_for(self, canonical: str) -> str | None:
         """Return the title of a stored entry whose link has this canonical URL."""
-        from .urls import canonical_url
-
         rows = self.db.execute(
             "SELECT link, title FROM entries WHERE link IS NOT NULL ORDER BY published DESC"
         )

@@ -1,0 +1,57 @@
+"""Feed health: the states, as `invoke status` and the status/ page show them."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from conftest import Reply
+from haokan.health import FeedRecord, assess
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
+
+
+def test_each_state_in_words():
+    fine = FeedRecord("u", "subscription", NOW, None, 0, None, 5, NOW - DAY)
+    assert assess(fine, "A", "u", "subscription", NOW, 30).state == "ok"
+    failing = FeedRecord("u", "friend", NOW - DAY, "HTTP 500 Internal Server Error", 2)
+    health = assess(failing, "A", "u", "friend", NOW, 30)
+    assert (health.state, health.note) == ("failing", "HTTP 500 Internal Server Error")
+    waiting = FeedRecord("u", "subscription", None, "HTTP 503", 4, NOW + DAY)
+    assert assess(waiting, "A", "u", "subscription", NOW, 30).note == (
+        "4 failures in a row; next try after 2026-11-25 12:00 UTC"
+    )
+    stale = FeedRecord("u", "subscription", NOW, None, 0, None, 3, NOW - 45 * DAY)
+    health = assess(stale, "A", "u", "subscription", NOW, 30)
+    assert (health.state, health.note) == (
+        "stale",
+        "no new entry in 45 days (HAOKAN_STALE_DAYS = 30)",
+    )
+    assert assess(None, "A", "u", "subscription", NOW, 30).words == "never fetched"
+
+
+@pytest.mark.slow
+def test_status_shows_a_healthy_a_failing_and_a_stale_feed(server, site):
+    recent = datetime.now(UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    server.routes["/healthy"] = Reply(
+        f'<rss version="2.0"><channel><title>h</title><item><guid>1</guid><title>new</title>'
+        f"<pubDate>{recent}</pubDate></item></channel></rss>".encode()
+    )
+    server.routes["/stale"] = Reply(
+        b'<rss version="2.0"><channel><title>s</title><item><guid>1</guid><title>old</title>'
+        b"<pubDate>Mon, 03 Mar 2025 10:00:00 GMT</pubDate></item></channel></rss>"
+    )
+    server.routes["/failing"] = Reply(b"", 404)
+    site.subscribe_to({n: server.url(f"/{n}") for n in ("healthy", "stale", "failing")})
+    site.invoke("fetch")
+    out = site.invoke("status").stdout
+    rows = {line.split("│")[1].strip(): line for line in out.splitlines() if line.count("│") > 5}
+    assert "│ ok " in rows["healthy"]
+    assert "│ stale " in rows["stale"] and "no new entry in" in rows["stale"]
+    assert "│ failing " in rows["failing"] and "HTTP 404 Not Found" in rows["failing"]
+    assert "3 feeds: 1 ok, 2 need a look." in out
+    site.invoke("build")
+    page = site.page("status/index.html")
+    assert '<meta name="robots" content="noindex, nofollow">' in page
+    assert 'class="state-failing"' in page and 'class="state-stale"' in page
+    assert 'href="../status/"' in site.page("subscriptions/index.html")  # linked from the footer
