@@ -10,7 +10,7 @@ from invoke import Context, task
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from haokan import commands  # noqa: E402
+from haokan import commands, upkeep  # noqa: E402
 
 SETTINGS_HELP = {"settings": "Pelican settings file (default: pelicanconf.py)"}
 
@@ -52,7 +52,7 @@ def _settings(path: str) -> Path:
 
 @task(help={**SETTINGS_HELP, "force": "also fetch feeds that are backing off"})
 def fetch(c: Context, settings: str = "pelicanconf.py", force: bool = False) -> None:
-    """Fetch every subscription into the store."""
+    """Fetch every subscription and friend feed into the store."""
     commands.fetch(_settings(settings), force=force)
 
 
@@ -103,13 +103,13 @@ def like(
 )
 def publish(c: Context, settings: str = "publishconf.py", dry_run: bool = False) -> None:
     """Build with publishconf.py and deploy (gh-pages branch or rsync, per HAOKAN_PUBLISH)."""
-    commands.publish(_settings(settings), dry_run)
+    upkeep.publish(_settings(settings), dry_run)
 
 
 @task(help=SETTINGS_HELP)
 def status(c: Context, settings: str = "pelicanconf.py") -> None:
     """Show every feed's health: last success and error, failures, next retry, entries."""
-    commands.status(_settings(settings))
+    upkeep.status(_settings(settings))
 
 
 @task(
@@ -123,13 +123,13 @@ def prune(
     c: Context, older_than: int = 0, settings: str = "pelicanconf.py", dry_run: bool = False
 ) -> None:
     """Remove stored entries older than DAYS that no mark references."""
-    commands.prune(_settings(settings), older_than, dry_run)
+    upkeep.prune(_settings(settings), older_than, dry_run)
 
 
 @task(help=SETTINGS_HELP)
 def vacuum(c: Context, settings: str = "pelicanconf.py") -> None:
     """Compact the store file."""
-    commands.vacuum(_settings(settings))
+    upkeep.vacuum(_settings(settings))
 
 
 @task(help={**SETTINGS_HELP, "port": "port on 127.0.0.1 (default 8000)"})

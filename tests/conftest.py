@@ -203,6 +203,17 @@ class QuietStaticHandler(SimpleHTTPRequestHandler):
         pass
 
 
+def require_browser():
+    """Return Playwright's sync API, or skip the calling module saying what is missing."""
+    from haokan.screenshots import CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(
+            "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
+        )
+    return pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+
 @pytest.fixture
 def server() -> Iterator[FeedServer]:
     s = FeedServer()

@@ -7,29 +7,16 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ROOT, FeedServer, Reply, fixture_bytes, make_site
+from conftest import ROOT, FeedServer, Reply, fixture_bytes, make_site, require_browser
+from haokan.screenshots import ARGS, CHROMIUM
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
-    )
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+sync_api = require_browser()
 
 pytestmark = pytest.mark.slow
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 FRIEND = """<feed xmlns="http://www.w3.org/2005/Atom"><title>Ann's 好看</title>
   <entry><title>First post</title><link href="https://simple.example.org/1?utm_source=x"/>
     <id>urn:ann:1</id><published>2026-11-20T09:00:00Z</published>
@@ -92,9 +79,7 @@ def reader(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=ARGS
-        )
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield chromium
         chromium.close()
 

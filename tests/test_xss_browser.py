@@ -5,20 +5,15 @@ vector that survived sanitizing would really run), with hooks that record any sc
 execution, dialog or navigation; every page is also scanned with an HTML5 parser.
 """
 
-from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 import pytest
 
-from conftest import FeedServer, Reply, StaticServer, inert_problems, make_site
+from conftest import FeedServer, Reply, StaticServer, inert_problems, make_site, require_browser
+from haokan.screenshots import ARGS, CHROMIUM
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
-    )
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+sync_api = require_browser()
 pytestmark = pytest.mark.slow
 
 # Written for this project. Each calls alert(N); none may run, whatever field carries it.
@@ -156,10 +151,7 @@ def test_no_vector_runs_in_chromium_even_without_csp(hostile_site):
     events: list[str] = []
     try:
         with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM),
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            )
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             context = browser.new_context(bypass_csp=True)
             context.add_init_script(HOOK)
             page = context.new_page()
