@@ -53,6 +53,20 @@ def test_tracking_pixels_are_dropped_and_real_images_kept():
     assert first_image(out) == "https://example.org/post/photo.jpg"
 
 
+def test_pixels_sized_in_px_go_and_px_sizes_of_real_images_become_numbers():
+    out = clean(
+        '<p>a<img src="https://t.example/p.gif" WIDTH="1px" height=" 0 ">b'
+        '<img src="photo.jpg" width="600px" height="400"></p>'
+    )
+    assert out.count("<img") == 1
+    assert 'width="600" height="400"' in out and "p.gif" not in out
+
+
+def test_a_refused_iframe_goes_with_its_fallback_content():
+    out = clean('<iframe src="https://evil.example/x"><p>Watch it</p></iframe><p>after</p>')
+    assert out == "<p>after</p>"
+
+
 def test_only_allowlisted_iframes_survive_and_are_sandboxed():
     out = clean(
         '<iframe src="https://evil.example/x"></iframe>'

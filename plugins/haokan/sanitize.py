@@ -8,8 +8,6 @@ from functools import partial
 from urllib.parse import urlsplit
 
 import nh3
-from bs4 import BeautifulSoup
-from bs4.exceptions import ParserRejectedMarkup
 
 from .text import display_width, excerpt, html_to_text, xml_safe
 from .urls import LINK_SCHEMES, WEB_SCHEMES, absolute_url
@@ -72,6 +70,9 @@ _FLAT = frozenset(
 # nh3 serializes canonically (double quotes, '<' and '>' escaped in values): tags match safely.
 _MEDIA_TAG = re.compile(r"<(img|iframe|video|audio)\b([^>]*)>")
 _HAS_SOURCE = re.compile(r'\ssrc(set)?="')
+_SIZE = re.compile(r'\s(width|height)="([^"]*)"')
+# An iframe whose source was refused. Its content is raw text that cannot hold "</iframe".
+_FRAME_WITHOUT_SOURCE = re.compile(r'<iframe\b(?![^>]*\ssrc=")[^>]*>.*?</iframe>', re.DOTALL)
 _SRCSET_CANDIDATE = re.compile(r"\s*(\S+)(\s+[\d.]+[wx])?\s*(?:,|$)")
 
 
@@ -91,40 +92,19 @@ def _attribute(base: str | None, tag: str, attr: str, value: str) -> str | None:
         return absolute_url(value, base, LINK_SCHEMES)
     if attr in {"src", "poster", "cite"}:
         url = absolute_url(value, base)
-        if url and tag == "iframe" and urlsplit(url).hostname not in IFRAME_HOSTS:
-            return None
+        host = urlsplit(url).hostname if url else None
+        if tag == "iframe" and host not in IFRAME_HOSTS:
+            return None  # the iframe, left without a source, is then removed
+        if tag == "img" and host in TRACKER_HOSTS:
+            return None  # a tracking pixel: the image, left without a source, is removed
         return url
     if attr == "srcset":
         return _srcset(value, base)
+    if attr in {"width", "height"}:
+        value = value.strip().removesuffix("px")  # "600px" is common and means 600
     if attr in {"width", "height", "colspan", "rowspan", "span", "start", "value"}:
         return value if value.strip().isdigit() else None
     return value
-
-
-def _is_pixel(img: object) -> bool:
-    get = getattr(img, "get", None)
-    if get is None:
-        return False
-    sizes = [str(get(a, "")).strip().removesuffix("px") for a in ("width", "height")]
-    if all(s.isdigit() and int(s) <= 1 for s in sizes):
-        return True
-    return urlsplit(str(get("src", ""))).hostname in TRACKER_HOSTS
-
-
-def _remove_pixels_and_frames(fragment: str) -> str:
-    """Drop 1×1 tracking images and iframes nobody allowed (BeautifulSoup; nh3 runs after)."""
-    try:
-        soup = BeautifulSoup(fragment, "html.parser")
-    except ParserRejectedMarkup:
-        return fragment  # markup even html.parser gives up on: nh3 alone will clean it
-    for img in soup.find_all("img"):
-        if _is_pixel(img):
-            img.decompose()
-    for frame in soup.find_all("iframe"):
-        src = absolute_url(str(frame.get("src", "")))
-        if src is None or urlsplit(src).hostname not in IFRAME_HOSTS:
-            frame.decompose()
-    return str(soup)
 
 
 def too_deep(fragment: str, limit: int = MAX_DEPTH) -> bool:
@@ -145,8 +125,6 @@ def sanitize_html(fragment: str, base: str | None) -> str:
     fragment = xml_safe(fragment[:MAX_HTML_CHARS])
     if too_deep(fragment):
         return text_to_html(html.unescape(_ANY_TAG.sub(" ", fragment)))
-    if "<img" in fragment or "<iframe" in fragment:
-        fragment = _remove_pixels_and_frames(fragment)
     cleaned = nh3.clean(
         fragment,
         tags=set(TAGS),
@@ -159,14 +137,19 @@ def sanitize_html(fragment: str, base: str | None) -> str:
         link_rel=LINK_REL,
         strip_comments=True,
     ).strip()
+    cleaned = _FRAME_WITHOUT_SOURCE.sub("", cleaned)
     return _MEDIA_TAG.sub(_finish_media_tag, cleaned)
 
 
 def _finish_media_tag(match: re.Match[str]) -> str:
-    """Drop an image left without a source; add the attributes every media tag must carry."""
+    """Drop an image without a source or a 1×1 one (a tracking pixel); add the attributes every
+    media tag must carry."""
     tag, attributes = match.group(1), match.group(2)
-    if tag == "img" and not _HAS_SOURCE.search(attributes):
-        return ""
+    if tag == "img":
+        size = dict(_SIZE.findall(attributes))
+        pixel = all(size.get(a, "").isdigit() and int(size[a]) <= 1 for a in ("width", "height"))
+        if pixel or not _HAS_SOURCE.search(attributes):
+            return ""
     return f"<{tag}{attributes}{FORCED_ATTRIBUTES[tag]}>"
 
 

@@ -45,7 +45,7 @@ def html_to_text(fragment: str) -> str:
 
 def display_width(value: str) -> int:
     """Return how many columns `value` takes: CJK characters count two."""
-    return sum(2 if _CJK.match(ch) else 1 for ch in value)
+    return len(value) + len(_CJK.findall(value))
 
 
 def excerpt(text: str, width: int = 280) -> str:
@@ -54,7 +54,7 @@ def excerpt(text: str, width: int = 280) -> str:
     if display_width(text) <= width:
         return text
     used, cut = 0, 0
-    for index, ch in enumerate(text):
+    for index, ch in enumerate(text[:width]):  # every character takes at least one column
         used += 2 if _CJK.match(ch) else 1
         if used > width - 1:
             break
