@@ -56,10 +56,10 @@ def fetch(c: Context, settings: str = "pelicanconf.py", force: bool = False) -> 
     commands.fetch(_settings(settings), force=force)
 
 
-@task(help=SETTINGS_HELP)
-def build(c: Context, settings: str = "pelicanconf.py") -> None:
-    """Build the site from the store and content/ (offline)."""
-    commands.build(_settings(settings))
+@task(help={**SETTINGS_HELP, "clean": "render every page again, reusing nothing"})
+def build(c: Context, settings: str = "pelicanconf.py", clean: bool = False) -> None:
+    """Build the site from the store and content/ (offline); only what changed is redone."""
+    commands.build(_settings(settings), clean=clean)
 
 
 @task(help=SETTINGS_HELP)
@@ -183,6 +183,12 @@ def screenshots(
 
     for path in shots.take(commands.output_path(_settings(settings)), Path(folder)):
         print(f"Saved {path}")
+
+
+@task(help={"quick": "a small world, under two minutes"})
+def bench(c: Context, quick: bool = False) -> None:
+    """Time every stage beside its anchor in the same run; print the ratios (bench/)."""
+    c.run(f"{sys.executable} {ROOT / 'bench' / 'run.py'}" + (" --quick" if quick else ""))
 
 
 @task

@@ -273,7 +273,7 @@ class Site:
 
     def invoke(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
         command = [sys.executable, "-m", "invoke", "-r", str(ROOT), *args]
-        if args and args[0] not in {"check"}:
+        if args and args[0] not in {"check"} and "--settings" not in args:
             command += ["--settings", str(self.settings)]
         env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
         result = subprocess.run(

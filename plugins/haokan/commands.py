@@ -12,23 +12,26 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.text import Text
 
 from . import opml, settings
-from .containment import ParseJob, ParserPool
-from .discover import DiscoveryError, discover_feed, page_title
+from .errors import DiscoveryError
 from .friends import read_friends
-from .ingest import FeedReport, Source, fetch_all
 from .marks import MarkError, find_mark, read_marks, remove_mark, save_mark
-from .parse import FeedRefused
 from .publish import PublishError
 from .report import console, errors, fetch_progress, fetch_summary
 from .settings import Settings, SettingsError
 from .store import Store, StoreError
 from .urls import canonical_url
+
+if TYPE_CHECKING:
+    from .ingest import FeedReport, Source
+
+# Fetching, discovery and parsing (httpx, feedparser, bs4) are imported by the commands that
+# use them, so that `invoke build` and the reader's 好看 button start quickly.
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -55,6 +58,8 @@ def owner_errors_exit(function: Callable[P, R]) -> Callable[P, R]:
 
 def subscription_sources(hk: Settings) -> list[Source]:
     """Return the subscriptions as fetch sources (local sample files resolved next to the OPML)."""
+    from .ingest import Source
+
     base = hk.subscriptions.parent
     return [
         Source(
@@ -69,6 +74,8 @@ def subscription_sources(hk: Settings) -> list[Source]:
 
 def friend_sources(hk: Settings) -> list[Source]:
     """Return the friends' 好看 feeds as fetch sources."""
+    from .ingest import Source
+
     base = hk.friends.parent
     return [
         Source(f.feed_url, "friend", f.name, (base / f.feed_url).resolve() if f.is_local else None)
@@ -88,6 +95,8 @@ def zone(settings_file: Path) -> ZoneInfo:
 @owner_errors_exit
 def fetch(settings_file: Path, force: bool = False) -> list[FeedReport]:
     """Fetch every subscription and friend, show progress, store what came, print a summary."""
+    from .ingest import fetch_all
+
     hk = settings.load(settings_file)
     sources = subscription_sources(hk) + friend_sources(hk)
     started = time.monotonic()
@@ -108,8 +117,12 @@ def fetch(settings_file: Path, force: bool = False) -> list[FeedReport]:
 
 
 @owner_errors_exit
-def build(settings_file: Path, output: Path | None = None) -> Path:
-    """Build the site with Pelican, offline, from the store and content/; return OUTPUT_PATH."""
+def build(settings_file: Path, output: Path | None = None, clean: bool = False) -> Path:
+    """Build the site with Pelican, offline, from the store and content/; return OUTPUT_PATH.
+
+    Pages whose inputs did not change are reused and files whose bytes did not change are not
+    rewritten (incremental.py); `clean` renders every page again.
+    """
     hk = settings.load(settings_file)
     # Mistakes in the owner's files are one clear error here, before Pelican starts.
     opml.read_opml(hk.subscriptions)
@@ -118,6 +131,8 @@ def build(settings_file: Path, output: Path | None = None) -> Path:
     from pelican import Pelican
     from pelican.log import init as init_logging
     from pelican.settings import read_settings
+
+    from .incremental import build_stats, forget_pages
 
     out = output_path(settings_file) if output is None else output
     try:
@@ -132,20 +147,30 @@ def build(settings_file: Path, output: Path | None = None) -> Path:
     if output is not None:
         override["OUTPUT_PATH"] = str(output)
     pelican_settings = read_settings(str(settings_file), override=override)
+    if clean:
+        forget_pages(pelican_settings)
     started = time.monotonic()
     try:
         Pelican(pelican_settings).run()
     except (RuntimeError, OSError) as error:  # --fatal errors turns logged errors into these
         raise BuildFailed(f"the build failed: {error}") from error
     out = Path(pelican_settings["OUTPUT_PATH"])
-    pages = sum(1 for _ in out.rglob("*.html"))
-    console.print(f"Built {pages} pages into {out} in {time.monotonic() - started:.2f} s.")
+    done = build_stats(pelican_settings)
+    pages = sum(1 for name in done.get("files", ()) if name.endswith(".html"))
+    counts = done.get("stats", {})
+    console.print(
+        f"Built {pages} pages into {out} in {time.monotonic() - started:.2f} s: "
+        f"{counts.get('written', 0)} files written, {counts.get('unchanged', 0)} rendered "
+        f"unchanged, {counts.get('reused', 0)} reused, {counts.get('removed', 0)} removed."
+    )
     return out
 
 
 @owner_errors_exit
 def subscribe(settings_file: Path, url: str, folder: str = "") -> None:
     """Find the feed of `url` (a feed or a page announcing one) and add it to the OPML."""
+    from .discover import discover_feed
+
     hk = settings.load(settings_file)
     current = opml.read_opml(hk.subscriptions)
     found = asyncio.run(discover_feed(url, allow_private=hk.allow_private_addresses))
@@ -188,6 +213,8 @@ def mark(settings_file: Path, url: str, note: str, title: str) -> tuple[Path, bo
 
     The title comes from `title`, an existing mark, the store, or the page's <title>.
     """
+    from .discover import page_title
+
     hk = settings.load(settings_file)
     tz = zone(settings_file)
     if not title:
@@ -235,6 +262,9 @@ def export_opml(settings_file: Path, file: Path | None) -> None:
 
 def check(files: Sequence[Path]) -> tuple[int, int]:
     """Run parse → normalize → sanitize on local files; print one verdict each; return counts."""
+    from .containment import ParseJob, ParserPool
+    from .parse import FeedRefused
+
     read = refused = 0
     now = datetime.now(UTC)
     with ParserPool() as pool:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from bs4 import BeautifulSoup
 
 from .containment import ParseJob, ParserPool
+from .errors import DiscoveryError
 from .model import Feed, Subscription
 from .net import SUBSCRIPTION_BODY_CAP, Allowance, fetch, new_client
 from .parse import FeedRefused
@@ -26,10 +27,6 @@ FEED_TYPES = (
 )
 DEADLINE = 20.0
 PAGE_CAP = 2 * 1024 * 1024
-
-
-class DiscoveryError(ValueError):
-    """No feed could be found at or announced by the address; the message says why."""
 
 
 @dataclass(frozen=True)

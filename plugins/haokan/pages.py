@@ -7,12 +7,12 @@ generate_output after the articles generator has put the build's World in the co
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
+from zoneinfo import ZoneInfo
 
 from pelican.generators import Generator
+from pelican.urlwrappers import Category
 
 from . import catalog, health, ownfeed, social
 from .glue import World, haokan_settings
@@ -27,14 +27,19 @@ class SocialGenerator(Generator):  # type: ignore[misc]
 
     def generate_output(self, writer: Any) -> None:
         world: World | None = self.context.get("haokan_world")
-        if world is None:
-            return
-        self._social_pages(writer, world)
-        self._friend_pages(writer, world)
-        self._own_feeds(world)
-        self._search(writer, world)
-        self._sitemap_and_manifest(world)
-        self._status(writer, world)
+        if world is not None:
+            self._social_pages(writer, world)
+            self._friend_pages(writer, world)
+            self._own_feeds(writer, world)
+            self._search(writer, world)
+            archive = self._archive(writer, world)
+            self._sitemap_and_manifest(writer, world, archive)
+            self._status(writer, world)
+        # The last generator that writes: the incremental writer removes what is gone and
+        # records what this build produced.
+        finish = getattr(writer, "finish", None)
+        if finish is not None:
+            finish()
 
     def _write(self, writer: Any, name: str, template: str, **values: Any) -> None:
         writer.write_file(
@@ -63,7 +68,6 @@ class SocialGenerator(Generator):  # type: ignore[misc]
             )
 
     def _friend_pages(self, writer: Any, world: World) -> None:
-        avatars = Path(self.output_path) / "friends"
         for friend in world.friends:
             picks = [
                 (item, rec)
@@ -73,9 +77,7 @@ class SocialGenerator(Generator):  # type: ignore[misc]
             ]
             picks.sort(key=lambda pair: (-pair[1].at.timestamp(), pair[0].canonical))
             if friend.avatar is not None:
-                folder = avatars / friend.slug
-                folder.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(friend.avatar, folder / friend.avatar_file)
+                writer.copy_file(friend.avatar, f"friends/{friend.slug}/{friend.avatar_file}")
             self._write(
                 writer,
                 f"friends/{friend.slug}/index.html",
@@ -86,25 +88,21 @@ class SocialGenerator(Generator):  # type: ignore[misc]
                 page_kind="friends",
             )
 
-    def _own_feeds(self, world: World) -> None:
-        folder = Path(self.output_path) / "feeds"
-        folder.mkdir(parents=True, exist_ok=True)
+    def _own_feeds(self, writer: Any, world: World) -> None:
         site_url = self.settings.get("FEED_DOMAIN") or ""
         name, author = self.settings["SITENAME"], self.settings.get("AUTHOR") or ""
-        (folder / "haokan.atom.xml").write_text(
-            ownfeed.atom(world.marks, name, site_url, author, world.as_of), "utf-8"
+        writer.write_text(
+            "feeds/haokan.atom.xml", ownfeed.atom(world.marks, name, site_url, author, world.as_of)
         )
-        (folder / "haokan.json").write_text(
-            ownfeed.json_feed(world.marks, name, site_url, author), "utf-8"
+        writer.write_text(
+            "feeds/haokan.json", ownfeed.json_feed(world.marks, name, site_url, author)
         )
 
     def _search(self, writer: Any, world: World) -> None:
         """Write search/index.json (titles, excerpts, notes) and the search page."""
-        records = search_records(self.context.get("articles", []), world.items)
-        folder = Path(self.output_path) / "search"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "index.json").write_text(
-            json.dumps(records, ensure_ascii=False, separators=(",", ":")), "utf-8"
+        records = search_records(world, world.items)
+        writer.write_text(
+            "search/index.json", json.dumps(records, ensure_ascii=False, separators=(",", ":"))
         )
         self._write(writer, "search/index.html", "search", page_kind="search")
 
@@ -127,15 +125,60 @@ class SocialGenerator(Generator):  # type: ignore[misc]
             page_kind="status",
         )
 
-    def _sitemap_and_manifest(self, world: World) -> None:
+    def _archive(self, writer: Any, world: World) -> list[str]:
+        """Write archive/ (months) and archive/YYYY/MM/: entries older than the window, linked
+        to where they were published. Return the pages' paths."""
+        zone = ZoneInfo(self.settings.get("TIMEZONE") or "UTC")
+        strings = catalog.strings(haokan_settings(self.settings).lang)
+        months: dict[str, list[tuple[str, str, str, str, str]]] = {}
+        for row in world.archived:
+            local = row.date.astimezone(zone)
+            months.setdefault(f"{local:%Y/%m}", []).append(
+                (
+                    row.entry.title,
+                    row.entry.link or "",
+                    world.names.get(row.feed_url, row.feed_url),
+                    local.isoformat(),
+                    local.strftime(strings["date_format"]),
+                )
+            )
+        index = [
+            (strings["month"].format(y=int(key[:4]), m=int(key[5:])), f"archive/{key}/", len(rows))
+            for key, rows in sorted(months.items(), reverse=True)
+        ]
+        self._write(
+            writer,
+            "archive/index.html",
+            "archive",
+            archive_title=strings["archive"],
+            archive_months=index,
+            archive_entries=[],
+            page_kind="subscriptions",
+        )
+        for (label, path, _), rows in zip(
+            index, (months[k] for k in sorted(months, reverse=True)), strict=True
+        ):
+            self._write(
+                writer,
+                f"{path}index.html",
+                "archive",
+                archive_title=label,
+                archive_months=[],
+                archive_entries=rows,
+                page_kind="subscriptions",
+            )
+        return ["archive/", *(path for _, path, _ in index)]
+
+    def _sitemap_and_manifest(self, writer: Any, world: World, archive: list[str]) -> None:
         """Write sitemap.xml (every page a reader can reach) and manifest.webmanifest."""
-        out = Path(self.output_path)
         site = (self.settings.get("SITEURL") or "").rstrip("/")
         paths = ["", "subscriptions/", "search/"]
-        paths += [str(c.url) for c, _ in self.context.get("categories", [])]
+        shown = {world.names[row.feed_url] for row in world.rows}
+        paths += sorted(str(Category(name, self.settings).url) for name in shown)
         paths += [f"friends/{f.slug}/" for f in world.friends]
-        paths += [str(a.url) for a in self.context.get("articles", [])]
-        (out / "sitemap.xml").write_text(sitemap(site, paths), "utf-8")
+        paths += [world.article_urls[row.slug] for row in world.rows]
+        paths += archive
+        writer.write_text("sitemap.xml", sitemap(site, paths))
         manifest = {
             "name": self.settings["SITENAME"],
             "short_name": self.settings["SITENAME"],
@@ -151,8 +194,8 @@ class SocialGenerator(Generator):  # type: ignore[misc]
             ]
             + [{"src": "theme/icons/icon.svg", "sizes": "any", "type": "image/svg+xml"}],
         }
-        (out / "manifest.webmanifest").write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8"
+        writer.write_text(
+            "manifest.webmanifest", json.dumps(manifest, ensure_ascii=False, indent=1)
         )
 
 
@@ -165,21 +208,21 @@ def sitemap(site: str, paths: list[str]) -> str:
     )
 
 
-def search_records(articles: list[Any], items: list[social.SocialItem]) -> list[dict[str, str]]:
+def search_records(world: World, items: list[social.SocialItem]) -> list[dict[str, str]]:
     """Return one search record per article page and per marked article without one."""
     notes = {
         item.canonical: " ".join(html_to_text(r.note_html) for r in item.recommendations)
         for item in items
     }
     records = []
-    for article in articles:
-        entry = article.haokan_entry
+    for row in world.rows:
+        entry = row.entry
         records.append(
             {
                 "t": entry.title,
                 "e": entry.excerpt,
-                "s": str(article.category),
-                "u": article.url,
+                "s": world.names[row.feed_url],
+                "u": world.article_urls[row.slug],
                 "n": notes.get(canonical_url(entry.link), "") if entry.link else "",
             }
         )

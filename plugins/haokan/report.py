@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -14,7 +14,9 @@ from rich.table import Table
 from rich.text import Text
 
 from .health import FeedHealth
-from .ingest import FeedReport
+
+if TYPE_CHECKING:  # ingest pulls in httpx: commands that do not fetch need not load it
+    from .ingest import FeedReport
 
 # Markup off: feed titles and error reasons come from hostile feeds, and "[/]" would break it.
 console = Console(stderr=False, highlight=False, markup=False)

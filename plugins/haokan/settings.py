@@ -32,6 +32,8 @@ class Settings:
     fetch_deadline: float
     social_per_page: int
     stale_days: int
+    window_days: int
+    max_per_subscription: int
     publish: str
     publish_remote: str
     publish_branch: str
@@ -78,6 +80,16 @@ def _days(value: object) -> int | None:
     return value if ok else None  # type: ignore[return-value]
 
 
+def _window(value: object) -> int | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 36500
+    return value if ok else None  # type: ignore[return-value]
+
+
+def _cap(value: object) -> int | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100_000
+    return value if ok else None  # type: ignore[return-value]
+
+
 def _target(value: object) -> str | None:
     return value if value in ("gh-pages", "rsync") else None
 
@@ -112,6 +124,8 @@ DEFAULTS: dict[str, tuple[object, Callable[[object], object], str]] = {
     "HAOKAN_FETCH_DEADLINE": (20, _seconds, "seconds, from 1 to 600"),
     "HAOKAN_SOCIAL_PER_PAGE": (20, _per_page, "a whole number from 5 to 500"),
     "HAOKAN_STALE_DAYS": (30, _days, "a whole number of days from 1 to 3650"),
+    "HAOKAN_WINDOW_DAYS": (365, _window, "a whole number of days (0: no window)"),
+    "HAOKAN_MAX_PER_SUBSCRIPTION": (200, _cap, "a whole number of entries (0: no cap)"),
     "HAOKAN_PUBLISH": ("gh-pages", _target, "'gh-pages' or 'rsync'"),
     "HAOKAN_PUBLISH_REMOTE": ("origin", _name, "a git remote name or URL"),
     "HAOKAN_PUBLISH_BRANCH": ("gh-pages", _name, "a branch name"),

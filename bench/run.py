@@ -1,0 +1,285 @@
+"""`invoke bench [--quick]`: each stage timed beside its anchor, in the same run, as ratios.
+
+Stages and anchors (../shared/DESIGN.md §8, docs/benchmarks.md):
+  fetch            vs the ideal (N × latency ÷ concurrency) and vs parse-only (feedparser alone
+                   on the same bytes, in-process)
+  second fetch     vs the first: bytes moved and time (nothing changed: conditional GET)
+  build            vs plain Pelican building the same entries as Markdown files
+  no-change build  vs the full build
+  one-mark build   vs the full build (after `invoke like`)
+  Hugo             vs plain Pelican, when `hugo` is installed
+  20,000 entries   peak RSS of a build of a long history (the window on, and off)
+Peak RSS is measured per stage (the largest process, parser workers included). Rebuild rows
+also give the build's own time (the "Built … in X s" line), without interpreter start-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import feedparser
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from server import WorldServer
+from world import World, build
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = {
+    "quick": {
+        "subscriptions": 60,
+        "entries": 10,
+        "friends": 5,
+        "latency": 0.05,
+        "history": (100, 20),
+    },
+    "full": {
+        "subscriptions": 1000,
+        "entries": 5,
+        "friends": 20,
+        "latency": 0.1,
+        "history": (1000, 20),
+    },
+}
+HISTORY_SPACING_HOURS = 36 * 24  # the long history: a post every five weeks, for two years
+CONCURRENCY = 16
+MEASURE = (
+    "import resource, subprocess, sys, time; t = time.perf_counter(); "
+    "r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+    "sys.stdout.write(r.stdout); "
+    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN)"
+    ".ru_maxrss, r.returncode); sys.stderr.write(r.stderr[-2000:])"
+)
+LAST_OUTPUT = {"text": ""}
+
+
+def measure(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Run `command`; return (seconds, peak RSS in MB of its largest process)."""
+    env = {**os.environ, "COLUMNS": "200"}
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    *output, last = result.stdout.splitlines()
+    seconds, peak_kib, code = last.split()
+    if code != "0":
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr}")
+    LAST_OUTPUT["text"] = "\n".join(output)
+    return float(seconds), int(peak_kib) / 1024
+
+
+def built_in() -> float:
+    """Return the build's own time from its last "Built … in X s" line."""
+    found = re.search(
+        r"Built \d+ pages into .*? in ([\d.]+) s", " ".join(LAST_OUTPUT["text"].split())
+    )
+    if found is None:
+        raise SystemExit(f"no build summary in:\n{LAST_OUTPUT['text']}")
+    return float(found.group(1))
+
+
+def invoke(site: Path, *args: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "invoke",
+        "-r",
+        str(ROOT),
+        *args,
+        "--settings",
+        str(site / "benchconf.py"),
+    ]
+
+
+def make_site(root: Path, server: WorldServer, world: World, extra: str = "") -> Path:
+    content = root / "content"
+    (content / "haokan").mkdir(parents=True)
+    outlines = "".join(f'<outline text="Feed {p}" xmlUrl="{server.url(p)}"/>' for p in world.feeds)
+    (content / "subscriptions.opml").write_text(f"<opml><body>{outlines}</body></opml>")
+    friends = "".join(
+        f'<outline text="Friend {p}" xmlUrl="{server.url(p)}"/>' for p in world.friends
+    )
+    (content / "friends.opml").write_text(f"<opml><body>{friends}</body></opml>")
+    (root / "benchconf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"HAOKAN_ALLOW_PRIVATE_ADDRESSES = True\nHAOKAN_FETCH_CONCURRENCY = {CONCURRENCY}\n" + extra
+    )
+    return root
+
+
+def history(root: Path, feeds: int, entries: int) -> list[tuple[str, float, str, float, str]]:
+    """Build a long history of feeds × entries with the default window, and with none."""
+    world = build(feeds, entries, 0, spacing_hours=HISTORY_SPACING_HOURS)
+    server = WorldServer(world.feeds, 0.0)
+    rows = []
+    try:
+        windowed = make_site(root / "window", server, world)
+        measure(invoke(windowed, "fetch"), windowed)
+        seconds, peak = measure(invoke(windowed, "build"), windowed)
+        rendered = int(re.search(r"Built (\d+) pages", " ".join(LAST_OUTPUT["text"].split()))[1])
+        everything = make_site(
+            root / "all", server, world, "HAOKAN_WINDOW_DAYS = 0\nHAOKAN_MAX_PER_SUBSCRIPTION = 0\n"
+        )
+        shutil.copytree(
+            windowed / "cache", everything / "cache", ignore=shutil.ignore_patterns("build-*")
+        )
+        all_seconds, all_peak = measure(invoke(everything, "build"), everything)
+        label = f"{len(world.entries):,} stored"
+        rows.append((f"peak RSS MB, {label}", peak, "no window, MB", all_peak, "≤ 500 MB"))
+        rows.append(
+            (f"build s, {label}", seconds, "no window, s", all_seconds, f"{rendered:,} pages")
+        )
+    finally:
+        server.shutdown()
+    return rows
+
+
+def markdown_site(root: Path, world: World) -> Path:
+    """The same entries as Markdown files, built by Pelican alone (no plugin, its own theme)."""
+    articles = root / "content" / "articles"
+    articles.mkdir(parents=True)
+    for f, n, title, body, date in world.entries:
+        (articles / f"{f}-{n}.md").write_text(
+            f"Title: {title}\nDate: {date:%Y-%m-%d %H:%M}\nCategory: Feed {f}\nSlug: e-{f}-{n}\n\n"
+            f"{body}\n",
+            "utf-8",
+        )
+    (root / "plainconf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        "PLUGINS = []\nTHEME = 'notmyidea'\nJINJA_ENVIRONMENT = {}\nJINJA_GLOBALS = {}\n"
+        "ARTICLE_EXCLUDES = []\n",
+        "utf-8",
+    )
+    return root
+
+
+def parse_only(world: World) -> float:
+    started = time.perf_counter()
+    for body in world.feeds.values():
+        feedparser.parse(io.BytesIO(body))
+    return time.perf_counter() - started
+
+
+def hugo(root: Path, world: World) -> float | None:
+    """Hugo building the same entries, when it is installed (Debian: apt-get install hugo)."""
+    if shutil.which("hugo") is None:
+        return None
+    posts = root / "content" / "posts"
+    posts.mkdir(parents=True)
+    for f, n, title, body, date in world.entries:
+        (posts / f"{f}-{n}.md").write_text(
+            f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ndate: {date.isoformat()}\n"
+            f'categories: ["Feed {f}"]\n---\n\n{body}\n',
+            "utf-8",
+        )
+    (root / "hugo.toml").write_text(
+        'baseURL = "/"\ntitle = "bench"\n[markup.goldmark.renderer]\nunsafe = true\n'
+    )
+    layouts = root / "layouts" / "_default"
+    layouts.mkdir(parents=True)
+    (layouts / "single.html").write_text("<h1>{{ .Title }}</h1>{{ .Content }}")
+    (layouts / "list.html").write_text("{{ range .Paginator.Pages }}<a>{{ .Title }}</a>{{ end }}")
+    seconds, _ = measure(["hugo", "--quiet", "--source", str(root)], root)
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a small world (under 2 minutes)")
+    size = SIZES["quick" if parser.parse_args().quick else "full"]
+    world = build(size["subscriptions"], size["entries"], size["friends"])
+    documents = {**world.feeds, **world.friends}
+    server = WorldServer(documents, size["latency"])
+    rows: list[tuple[str, float, str, float, str]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        site = make_site(Path(folder) / "site", server, world)
+        feeds = len(documents)
+        fetch_s, fetch_mb = measure(invoke(site, "fetch"), site)
+        first_bytes = server.bytes_sent
+        ideal = feeds * size["latency"] / CONCURRENCY
+        parsing = parse_only(world)
+        rows += [
+            ("fetch", fetch_s, "ideal N×latency÷concurrency", ideal, "≤ 1.25"),
+            ("fetch", fetch_s, "parse-only (feedparser)", parsing, "≤ 1.25 of the larger"),
+        ]
+        again_s, _ = measure(invoke(site, "fetch"), site)
+        again_bytes = server.bytes_sent - first_bytes
+        rows.append(
+            ("second fetch, bytes", again_bytes, "first fetch, bytes", first_bytes, "≤ 0.05")
+        )
+        rows.append(("second fetch", again_s, "first fetch", fetch_s, ""))
+        build_s, build_mb = measure(invoke(site, "build"), site)
+        build_own = built_in()
+        plain = markdown_site(Path(folder) / "plain", world)
+        pelican_s, pelican_mb = measure(
+            [
+                sys.executable,
+                "-m",
+                "pelican",
+                str(plain / "content"),
+                "-s",
+                str(plain / "plainconf.py"),
+                "-o",
+                str(plain / "output"),
+                "-q",
+            ],
+            plain,
+        )
+        rows.append(("build (full)", build_s, "plain Pelican, Markdown", pelican_s, "≤ 0.4"))
+        nochange_s, _ = measure(invoke(site, "build"), site)
+        rows.append(("no-change rebuild", nochange_s, "full build", build_s, "≤ 0.3"))
+        rows.append(("  its build part", built_in(), "full build's part", build_own, ""))
+        subprocess.run(
+            invoke(site, "like", "https://feed0.example/1", "--title", "t", "--note", "好看"),
+            check=True,
+            capture_output=True,
+        )
+        mark_s, _ = measure(invoke(site, "build"), site)
+        rows.append(("one-mark rebuild", mark_s, "full build", build_s, "≤ 0.1, < 1 s at 1,000"))
+        rows.append(("  its build part", built_in(), "full build's part", build_own, ""))
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-c", "import haokan.commands, pelican.generators"], check=True
+        )
+        startup = time.perf_counter() - started
+        rows.append(("  start-up (imports)", startup, "full build", build_s, ""))
+        hugo_s = hugo(Path(folder) / "hugo", world)
+        if hugo_s is not None:
+            rows.append(("Hugo, Markdown", hugo_s, "plain Pelican, Markdown", pelican_s, ""))
+        server.shutdown()
+        rows += history(Path(folder) / "history", *size["history"])
+    print(
+        f"world: {size['subscriptions']} subscriptions × {size['entries']} entries "
+        f"({len(world.entries)}), {size['friends']} friends, latency "
+        f"{size['latency'] * 1000:.0f} ms, concurrency {CONCURRENCY}"
+    )
+    print(f"{'stage':<26} {'value':>10} {'anchor':<28} {'anchor value':>12} {'ratio':>7}  goal")
+    for stage, value, anchor, anchor_value, goal in rows:
+        plain = "bytes" in stage or "MB" in stage
+        shown = f"{value:,.0f}" if plain else f"{value:.2f} s"
+        shown_anchor = f"{anchor_value:,.0f}" if plain else f"{anchor_value:.2f} s"
+        print(
+            f"{stage:<26} {shown:>10} {anchor:<28} {shown_anchor:>12} "
+            f"{value / anchor_value:>7.2f}  {goal}"
+        )
+    print(
+        f"peak RSS: fetch {fetch_mb:.0f} MB, build {build_mb:.0f} MB, "
+        f"plain Pelican {pelican_mb:.0f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,216 @@
+"""Incremental builds: only what changed is redone, and the result is a clean build's, byte for
+byte, after every kind of change an owner makes."""
+
+import re
+import shutil
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import jinja2
+import jinja2.meta
+import pytest
+
+from conftest import ROOT, Reply, Site, make_site
+
+pytestmark = pytest.mark.slow
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+def rss(name: str, items: list[tuple[int, str, str]]) -> bytes:
+    """An RSS feed of (number, title, body) items, one a day going back from now."""
+    entries = "".join(
+        f"<item><guid>https://{name}.example/{n}</guid><title>{title}</title>"
+        f"<link>https://{name}.example/{n}</link>"
+        f"<pubDate>{(NOW - timedelta(days=n)).strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate>"
+        f"<description>&lt;p&gt;{body}&lt;/p&gt;</description></item>"
+        for n, title, body in items
+    )
+    return (
+        f'<rss version="2.0"><channel><title>{name}</title><link>https://{name}.example/</link>'
+        f"{entries}</channel></rss>"
+    ).encode()
+
+
+def atom_picks(picks: list[tuple[str, str]]) -> bytes:
+    entries = "".join(
+        f'<entry><title>{url}</title><link rel="alternate" href="{url}"/><id>{url}#pick</id>'
+        f"<updated>{NOW.isoformat()}</updated><content>{note}</content></entry>"
+        for url, note in picks
+    )
+    return f'<feed xmlns="http://www.w3.org/2005/Atom"><title>Pal</title>{entries}</feed>'.encode()
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def counts(built: str) -> dict[str, int]:
+    line = " ".join(built.split())
+    found = re.search(
+        r"(\d+) files written, (\d+) rendered unchanged, (\d+) reused, (\d+) removed", line
+    )
+    assert found, built
+    names = ("written", "unchanged", "reused", "removed")
+    return dict(zip(names, map(int, found.groups()), strict=True))
+
+
+def assert_same_as_clean_build(site: Site) -> None:
+    """Build the same inputs from nothing into clean/ and compare every file's bytes."""
+    clean = site.root / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    conf = site.root / "cleanconf.py"
+    conf.write_text("from haokanconf import *  # noqa\nOUTPUT_PATH = 'clean'\n")
+    site.invoke("build", "--clean", "--settings", str(conf))
+    incremental, fresh = tree(site.output), tree(clean)
+    assert sorted(incremental) == sorted(fresh)
+    differing = [name for name in fresh if incremental[name] != fresh[name]]
+    assert differing == []
+
+
+def test_incremental_output_is_a_clean_build_after_every_change(server, tmp_path):
+    site = make_site(tmp_path / "site")
+    server.routes["/a"] = Reply(rss("alpha", [(1, "Alpha one", "first"), (2, "Alpha two", "x")]))
+    server.routes["/b"] = Reply(rss("beta", [(1, "Beta one", "b1"), (3, "Beta three", "b3")]))
+    server.routes["/pal"] = Reply(atom_picks([("https://beta.example/3", "A good one")]))
+    site.subscribe_to({"Alpha": server.url("/a"), "Beta": server.url("/b")})
+    site.befriend({"Pal": server.url("/pal")})
+    site.invoke("fetch")
+    first = counts(site.invoke("build").stdout)
+    assert first["reused"] == 0 and first["written"] > 20
+    assert_same_as_clean_build(site)
+
+    nothing = counts(site.invoke("build").stdout)
+    assert nothing["written"] == 0 and nothing["reused"] > 0  # pages reused, not rendered
+
+    # New entries arrive in one feed.
+    server.routes["/a"] = Reply(
+        rss("alpha", [(0, "Alpha zero", "new"), (1, "Alpha one", "first"), (2, "Alpha two", "x")])
+    )
+    site.invoke("fetch")
+    grew = counts(site.invoke("build").stdout)
+    assert grew["written"] > 0 and grew["reused"] > 0
+    assert_same_as_clean_build(site)
+
+    # A new 好看 mark: its article's page and the social pages change, little else.
+    site.invoke("like", "https://alpha.example/1", "--note", "Worth it")
+    marked = counts(site.invoke("build").stdout)
+    assert 0 < marked["written"] <= 8 and marked["reused"] > marked["written"]
+    assert "Worth it" in next(site.output.glob("articles/alpha-one-*/index.html")).read_text()
+    assert_same_as_clean_build(site)
+
+    # The note is edited.
+    site.invoke("like", "https://alpha.example/1", "--note", "Still worth it")
+    counts(site.invoke("build").stdout)
+    assert_same_as_clean_build(site)
+
+    # An entry is edited at the source, and a friend picks another article.
+    server.routes["/b"] = Reply(
+        rss("beta", [(1, "Beta one", "b1 edited"), (3, "Beta three", "b3")])
+    )
+    server.routes["/pal"] = Reply(
+        atom_picks([("https://beta.example/3", "A good one"), ("https://alpha.example/2", "Yes")])
+    )
+    site.invoke("fetch")
+    counts(site.invoke("build").stdout)
+    assert "b1 edited" in next(site.output.glob("articles/beta-one-*/index.html")).read_text()
+    assert_same_as_clean_build(site)
+
+    # A subscription is removed: its folder, feed and article pages go.
+    site.subscribe_to({"Alpha": server.url("/a")})
+    removed = counts(site.invoke("build").stdout)
+    assert removed["removed"] > 0
+    assert not list(site.output.glob("articles/beta-one-*"))
+    assert not (site.output / "feeds" / "beta.atom.xml").exists()
+    assert_same_as_clean_build(site)
+
+
+def test_a_page_changed_by_hand_is_rendered_again(server, site):
+    server.routes["/a"] = Reply(rss("alpha", [(1, "Alpha one", "first")]))
+    site.subscribe_to({"Alpha": server.url("/a")})
+    site.invoke("fetch")
+    site.invoke("build")
+    (page,) = site.output.glob("articles/alpha-one-*/index.html")
+    original = page.read_bytes()
+    page.write_text("edited by hand")
+    (site.output / "feeds" / "all.atom.xml").unlink()
+    again = counts(site.invoke("build").stdout)
+    assert again["written"] == 2
+    assert page.read_bytes() == original and (site.output / "feeds" / "all.atom.xml").is_file()
+
+
+def test_reusable_templates_read_only_what_their_digest_covers():
+    """A page is reused when its digest is unchanged, so a reusable template must not read
+    anything the digest leaves out; this fails when a template starts reading more."""
+    from haokan.incremental import REUSABLE
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "theme" / "templates"))
+
+    def source(name: str) -> str:
+        return env.loader.get_source(env, name)[0]
+
+    def declared(name: str) -> set[str]:
+        """Names a template sets or imports itself (base.html reads page_kind its pages set)."""
+        names = set(re.findall(r"{%-? set (\w+)", source(name)))
+        for group in re.findall(r"import ([\w, ]+?)(?: with context)? %}", source(name)):
+            names |= {n.strip() for n in group.split(",")}
+        return names
+
+    def free(name: str) -> set[str]:
+        return jinja2.meta.find_undeclared_variables(env.parse(source(name))) - declared(name)
+
+    site_wide = {"T", "HTML_LANG", "HAOKAN", "haokan_friends", "output_file", "SITEURL"}
+    pagination = {f"articles_{p}" for p in ("page", "paginator", "previous_page", "next_page")}
+    passed = {  # what Pelican (or pages.py) passes to each reusable template
+        "article.html": {"article", "category"},
+        "category.html": {"category", "articles", "dates", "page_name"} | pagination,
+        "index.html": {"articles", "dates", "page_name"} | pagination,
+        "archive.html": {"archive_title", "archive_months", "archive_entries"},
+    }
+    shared = free("base.html") | free("_macros.html") - pagination  # the pager: list pages only
+    for name, reads in REUSABLE.items():
+        unexpected = {
+            v
+            for v in (free(name) | shared) - declared(name)
+            if not v.isupper() and v not in site_wide | passed[name] | set(reads)
+        }
+        assert unexpected == set(), (name, unexpected)
+
+
+def test_old_entries_leave_the_window_for_the_archive_and_stay_stored(server, tmp_path):
+    site = make_site(
+        tmp_path / "site", "HAOKAN_WINDOW_DAYS = 30\nHAOKAN_MAX_PER_SUBSCRIPTION = 2\n"
+    )
+    server.routes["/a"] = Reply(
+        rss(
+            "alpha",
+            [
+                (1, "Fresh", "a"),
+                (2, "Recent", "b"),
+                (3, "Capped", "c"),
+                (45, "Old", "d"),
+                (400, "Ancient", "e"),
+            ],
+        )
+    )
+    server.routes["/pal"] = Reply(atom_picks([("https://alpha.example/400", "Still good")]))
+    site.subscribe_to({"Alpha": server.url("/a")})
+    site.befriend({"Pal": server.url("/pal")})
+    site.invoke("fetch")
+    site.invoke("build")
+    pages = {p.parent.name.split("-")[0] for p in site.output.glob("articles/*/index.html")}
+    # The two newest (the cap), and the one a friend recommends however old it is.
+    assert pages == {"fresh", "recent", "ancient"}
+    archive = (site.output / "archive" / "index.html").read_text("utf-8")
+    months = re.findall(r'href="[./]*archive/(\d{4}/\d{2})/"', archive)
+    listed = "".join(
+        (site.output / "archive" / month / "index.html").read_text("utf-8") for month in months
+    )
+    assert "Capped" in listed and "Old" in listed and "Ancient" not in listed
+    assert 'href="https://alpha.example/45"' in listed  # linked to where it was published
+    with sqlite3.connect(site.root / "cache" / "haokan.sqlite3") as db:  # the store keeps all
+        stored = db.execute("SELECT count(*) FROM entries WHERE feed_url = ?", (server.url("/a"),))
+        assert stored.fetchone()[0] == 5
