@@ -32,6 +32,9 @@ class WorldServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle's algorithm on, the body's last
+    # segment waits for the client's delayed ACK (40 ms on Linux), as no real server lets it.
+    disable_nagle_algorithm = True
     server: WorldServer
     LAST_MODIFIED = "Tue, 24 Nov 2026 12:00:00 GMT"
 

@@ -148,3 +148,27 @@ def test_backoff_after_three_failures_and_recovery_on_success(server, store):
     assert run(server, store, ["/flaky"], now=later, force=True)["/flaky"].outcome == "updated"
     state = store.feed_state(server.url("/flaky"), "subscription")
     assert (state.failures, state.next_attempt, state.last_error) == (0, None, None)
+
+
+def test_a_large_fetch_summary_shows_failures_and_changes_not_every_feed(capsys):
+    from haokan.ingest import FeedReport
+    from haokan.report import SUMMARY_ROWS, fetch_summary
+
+    def report(name: str, outcome: str, **counts: int) -> FeedReport:
+        return FeedReport(
+            Source(f"https://{name}.example/", "subscription", name), outcome, **counts
+        )  # type: ignore[arg-type]
+
+    reports = [report(f"quiet{n:03}", "not_modified") for n in range(300)]
+    reports += [report(f"busy{n:03}", "updated", new=2) for n in range(60)]
+    reports.append(
+        FeedReport(
+            Source("https://zz.example/", "subscription", "zz broken"), "failed", reason="HTTP 500"
+        )
+    )
+    fetch_summary(reports, 1.0)
+    out = capsys.readouterr().out
+    assert "zz broken" in out and "HTTP 500" in out  # failures always shown, first
+    assert out.count("busy") == SUMMARY_ROWS - 1 and "quiet" not in out
+    assert "321 more feeds not shown" in " ".join(out.split())
+    assert "361 feeds in 1.0 s: 120 new" in " ".join(out.split())

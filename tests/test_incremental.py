@@ -119,6 +119,17 @@ def test_incremental_output_is_a_clean_build_after_every_change(server, tmp_path
     assert "b1 edited" in next(site.output.glob("articles/beta-one-*/index.html")).read_text()
     assert_same_as_clean_build(site)
 
+    # The friend gets an avatar: the pages showing their picks change.
+    avatar = next((ROOT / "content" / "samples" / "avatars").glob("*.png"))
+    shutil.copy(avatar, site.root / "content" / "pal.png")
+    (site.root / "content" / "friends.opml").write_text(
+        '<opml version="2.0"><body><outline text="Pal" type="rss" avatar="pal.png" '
+        f'xmlUrl="{server.url("/pal")}"/></body></opml>'
+    )
+    counts(site.invoke("build").stdout)
+    assert "avatar.png" in next(site.output.glob("articles/beta-three-*/index.html")).read_text()
+    assert_same_as_clean_build(site)
+
     # A subscription is removed: its folder, feed and article pages go.
     site.subscribe_to({"Alpha": server.url("/a")})
     removed = counts(site.invoke("build").stdout)

@@ -146,8 +146,14 @@ def _only_slug(pattern: str) -> bool:
 class _Articles:
     """Makes Articles of stored entries, sharing what entries have in common."""
 
-    def __init__(self, generator: Any, zone: ZoneInfo, full: bool) -> None:
+    def __init__(
+        self, generator: Any, zone: ZoneInfo, full: bool, friends: tuple[Friend, ...]
+    ) -> None:
         self.generator, self.settings = generator, generator.settings
+        # How a friend is shown beside a recommendation: name, avatar or initials and colour.
+        self.friends = {
+            f.slug: (f.name, f.avatar_file, f.initials, f.color, f.site_url) for f in friends
+        }
         self.zone, self.full = zone, full
         self.categories: dict[str, Category] = {}
         self.authors: dict[str, Author] = {}
@@ -156,16 +162,19 @@ class _Articles:
         # the answer is a format away.
         self.paths = (url, save_as) if _only_slug(url) and _only_slug(save_as) else None
 
-    @staticmethod
-    def digests(row: StoredEntry, name: str, item: social.SocialItem | None) -> tuple[str, str]:
+    def digests(
+        self, row: StoredEntry, name: str, item: social.SocialItem | None
+    ) -> tuple[str, str]:
         """Return what an article's pages are made of, for the incremental writer: in lists
-        and feeds the entry; on its own page also who recommended it (not the score)."""
+        and feeds the entry; on its own page also who recommended it (not the score) and how
+        those friends are shown."""
         listed = hashlib.sha1(
             f"{row.slug}\x1f{row.date.isoformat()}\x1f{name}\x1f{row.entry!r}".encode()
         ).hexdigest()
-        social_part = (
-            repr((item.url, item.title, item.recommendations, item.article)) if item else ""
-        )
+        if item is None:
+            return listed, listed
+        shown = [self.friends.get(r.who) for r in item.recommendations]
+        social_part = repr((item.url, item.title, item.recommendations, item.article, shown))
         return listed, hashlib.sha1(f"{listed}\x1f{social_part}".encode()).hexdigest()
 
     def make(
@@ -234,7 +243,7 @@ def add_entries(generator: ArticlesGenerator) -> None:
     weights = {f.slug: f.weight for f in world.friends}
     world.items = social.merge(recommendations(world, owner, zone), refs, weights, world.as_of)
     by_canonical = {item.canonical: item for item in world.items}
-    maker = _Articles(generator, zone, hk.full_content)
+    maker = _Articles(generator, zone, hk.full_content, world.friends)
     made = []
     for row in world.rows:
         item = by_canonical.get(canonical_url(row.entry.link)) if row.entry.link else None

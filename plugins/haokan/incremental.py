@@ -10,9 +10,10 @@ and a sync to a host moves only what changed. Files an earlier build produced an
 not (a removed subscription, an entry that left the window) are deleted. The result is
 byte-for-byte the output of a clean build (tests/test_incremental.py).
 
-A page's digest covers the site-wide inputs (Haokan's code, the theme, the settings, the
-friends) and what its template reads beyond them: the keyword values Pelican passes for that
-page (an article, a category, a list of articles) plus the context names listed in REUSABLE.
+A page's digest covers the site-wide inputs (Haokan's code, the theme, the settings) and what
+its template reads beyond them: the keyword values Pelican passes for that page (an article, a
+category, a list of articles) plus the context names listed in REUSABLE. An article's own
+digests (glue.py) cover its entry and, on its page, who recommended it and how they are shown.
 Only the templates in REUSABLE are ever reused, and only with Haokan's own theme; everything
 else is rendered each time and written only when it changed.
 """
@@ -72,7 +73,8 @@ def plan(settings: dict[str, Any], articles: list[tuple[str, tuple[str, str]]]) 
     pages = {slug: page for slug, (_, page) in articles}
     previous = _load(manifest_path(settings))
     partial = (
-        previous.get("site") == site
+        Path(settings["THEME"]).resolve() == HAOKAN_THEME
+        and previous.get("site") == site
         and previous.get("lists") == lists
         and _intact(previous.get("files", {}), settings["OUTPUT_PATH"])
     )
@@ -219,10 +221,10 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
                     for file in call[1]:
                         self.files[file] = self.previous_files[file]
                     self.stats["reused"] += len(call[1])
-        out = Path(self.output_path)
+        out = Path(self.output_path).resolve()
         for name in sorted(set(self.previous_files) - set(self.files)):
             path = out / name
-            if path.is_file():
+            if path.resolve().is_relative_to(out) and path.is_file():
                 path.unlink()
                 self.stats["removed"] += 1
                 for parent in path.parents:

@@ -61,12 +61,27 @@ def fetch_progress(total: int) -> Iterator[Tick]:
         yield tick
 
 
+SUMMARY_ROWS = 40  # a table longer than a screen is not read; `invoke status` lists every feed
+
+
 def fetch_summary(reports: Sequence[FeedReport], seconds: float) -> None:
-    """Print one row per feed that changed or failed, then the totals in one line."""
+    """Print a row per feed (for a large fetch: every failure, then the feeds that changed, up
+    to a screenful), then the totals in one line."""
     table = Table(title="Fetch summary", show_lines=False, expand=False)
     for column in ("feed", "kind", "result", "new", "updated", "why"):
         table.add_column(column, overflow="fold")
-    for r in sorted(reports, key=lambda r: (r.outcome != "failed", r.source.name.lower())):
+    ordered = sorted(reports, key=lambda r: (r.outcome != "failed", r.source.name.lower()))
+    if len(ordered) > SUMMARY_ROWS:
+        failed = [r for r in ordered if r.outcome == "failed"]
+        changed = [r for r in ordered if r.outcome == "updated"]
+        shown = failed + changed[: max(0, SUMMARY_ROWS - len(failed))]
+        if len(shown) < len(ordered):
+            table.caption = (
+                f"{len(ordered) - len(shown)} more feeds not shown (unchanged, or more that "
+                "changed); `invoke status` lists every feed"
+            )
+        ordered = shown
+    for r in ordered:
         table.add_row(
             Text(r.source.name),
             r.source.kind,
