@@ -68,7 +68,7 @@ class World:
     """Everything the build reads from the store and content/, read once."""
 
     subscriptions: tuple[Subscription, ...]
-    rows: list[StoredEntry]  # entries that get pages, with their content
+    rows: list[StoredEntry]  # entries that get pages (content read when a page is rendered)
     archived: list[StoredEntry]  # older entries, listed in the archive (without content)
     titles: dict[str, str]
     marks: tuple[Mark, ...]
@@ -111,8 +111,7 @@ def read_world(hk: Settings, zone: ZoneInfo) -> World:
             shown, archived = window.split(
                 listed, last_fetch or as_of, hk.window_days, hk.max_per_subscription, wanted
             )
-            contents = store.contents([r.slug for r in shown])
-            rows = [replace(r, entry=replace(r.entry, content=contents[r.slug])) for r in shown]
+            rows = shown  # their HTML is read only for the pages this build renders
     return World(subscriptions, rows, archived, titles, marks, friends, friend_rows, records, as_of)
 
 
@@ -168,8 +167,10 @@ class _Articles:
         """Return what an article's pages are made of, for the incremental writer: in lists
         and feeds the entry; on its own page also who recommended it (not the score) and how
         those friends are shown."""
+        # The stored fingerprint stands for the HTML, which is not read unless a page needs it.
         listed = hashlib.sha1(
-            f"{row.slug}\x1f{row.date.isoformat()}\x1f{name}\x1f{row.entry!r}".encode()
+            f"{row.slug}\x1f{row.date.isoformat()}\x1f{name}\x1f{row.fingerprint}"
+            f"\x1f{row.entry!r}".encode()
         ).hexdigest()
         if item is None:
             return listed, listed
@@ -217,6 +218,14 @@ class _Articles:
         )
 
 
+def _contents(hk: Settings, slugs: list[str]) -> dict[str, str]:
+    """Return the sanitized HTML of these stored entries, by slug."""
+    if not slugs:
+        return {}
+    with Store(hk.store) as store:
+        return store.contents(slugs)
+
+
 def add_entries(generator: ArticlesGenerator) -> None:
     """Add stored entries of current subscriptions as Articles, with who recommended them."""
     hk = haokan_settings(generator.settings)
@@ -251,10 +260,16 @@ def add_entries(generator: ArticlesGenerator) -> None:
     # When every list page and feed of the last build still stands (same entries, same site),
     # only the articles whose own page changed are handed to Pelican (incremental.py).
     plan = incremental.plan(generator.settings, [(r.slug, d) for r, _, d in made])
-    for row, item, digests in made:
-        if not plan.partial or plan.reusable.get(row.slug) != digests[1]:
-            name = names[row.feed_url]
-            generator.articles.append(maker.make(row, by_url[row.feed_url], name, item, digests))
+    wanted = [
+        (row, item, digests)
+        for row, item, digests in made
+        if not plan.partial or plan.reusable.get(row.slug) != digests[1]
+    ]
+    contents = _contents(hk, [row.slug for row, _, _ in wanted])
+    for row, item, digests in wanted:
+        with_html = replace(row, entry=replace(row.entry, content=contents.get(row.slug, "")))
+        name = names[row.feed_url]
+        generator.articles.append(maker.make(with_html, by_url[row.feed_url], name, item, digests))
     generator.articles = order_content(generator.articles, generator.settings["ARTICLE_ORDER_BY"])
     generator.context["haokan_build"] = plan
     generator.context["haokan_world"] = world

@@ -90,6 +90,7 @@ class StoredEntry:
     entry: Entry
     date: datetime  # published, or when first seen when the feed gave no date
     first_seen: datetime
+    fingerprint: str = ""  # Entry.fingerprint as stored: tells an edited entry without its HTML
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -333,7 +334,7 @@ class Store:
         rows = self.db.execute(
             "SELECT feed_url, slug, key, title, link, author, published, date_estimated, updated,"
             f" {'content' if content else NO_CONTENT}, excerpt, reading_minutes, image,"
-            " enclosures, first_seen FROM entries"
+            " enclosures, first_seen, fingerprint FROM entries"
             " WHERE feed_url IN (SELECT value FROM json_each(?))"
             " ORDER BY published DESC, slug",
             (json.dumps(list(feed_urls)),),
@@ -416,6 +417,7 @@ def _stored(row: tuple[object, ...]) -> StoredEntry:
         image,
         enclosures,
         first_seen,
+        fingerprint,
     ) = row
     date = datetime.fromisoformat(str(published))
     entry = Entry(
@@ -432,5 +434,10 @@ def _stored(row: tuple[object, ...]) -> StoredEntry:
         enclosures=tuple(Enclosure(u, t, n) for u, t, n in json.loads(str(enclosures))),
     )
     return StoredEntry(
-        str(feed_url), str(slug), entry, date, datetime.fromisoformat(str(first_seen))
+        str(feed_url),
+        str(slug),
+        entry,
+        date,
+        datetime.fromisoformat(str(first_seen)),
+        str(fingerprint),
     )
