@@ -7,6 +7,8 @@ Stages and anchors (../shared/DESIGN.md §8, docs/benchmarks.md):
   build            vs plain Pelican building the same entries as Markdown files
   no-change build  vs the full build
   one-mark build   vs the full build (after `invoke like`)
+  bare httpx fetch vs the ideal: the same requests, nothing parsed or stored (the client's floor)
+  parse + normalize vs parse-only: Haokan's parse of the same bytes, in-process
   Hugo             vs plain Pelican, when `hugo` is installed
   20,000 entries   peak RSS of a build of a long history (the window on, and off)
 Peak RSS is measured per stage (the largest process, parser workers included). Rebuild rows
@@ -16,6 +18,7 @@ also give the build's own time (the "Built … in X s" line), without interprete
 from __future__ import annotations
 
 import argparse
+import asyncio
 import io
 import json
 import os
@@ -25,9 +28,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
+import httpx
+
+from haokan.parse import parse_feed
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from server import WorldServer
@@ -147,16 +155,24 @@ def history(root: Path, feeds: int, entries: int) -> list[tuple[str, float, str,
     return rows
 
 
+def write_markdown(
+    folder: Path, world: World, head: Callable[[int, int, str, datetime], str]
+) -> None:
+    """Write every entry of the world as a Markdown file: `head` (front matter), then the body."""
+    folder.mkdir(parents=True)
+    for f, n, title, body, date in world.entries:
+        (folder / f"{f}-{n}.md").write_text(f"{head(f, n, title, date)}\n{body}\n", "utf-8")
+
+
 def markdown_site(root: Path, world: World) -> Path:
     """The same entries as Markdown files, built by Pelican alone (no plugin, its own theme)."""
-    articles = root / "content" / "articles"
-    articles.mkdir(parents=True)
-    for f, n, title, body, date in world.entries:
-        (articles / f"{f}-{n}.md").write_text(
-            f"Title: {title}\nDate: {date:%Y-%m-%d %H:%M}\nCategory: Feed {f}\nSlug: e-{f}-{n}\n\n"
-            f"{body}\n",
-            "utf-8",
-        )
+    write_markdown(
+        root / "content" / "articles",
+        world,
+        lambda f, n, title, date: (
+            f"Title: {title}\nDate: {date:%Y-%m-%d %H:%M}\nCategory: Feed {f}\nSlug: e-{f}-{n}\n"
+        ),
+    )
     (root / "plainconf.py").write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
         "PLUGINS = []\nTHEME = 'notmyidea'\nJINJA_ENVIRONMENT = {}\nJINJA_GLOBALS = {}\n"
@@ -173,18 +189,45 @@ def parse_only(world: World) -> float:
     return time.perf_counter() - started
 
 
+def parse_and_normalize(world: World) -> float:
+    """Haokan's parse (feedparser, then normalize and sanitize) on the same bytes, in-process."""
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    for body in world.feeds.values():
+        parse_feed(body, "https://feed.example/", "application/rss+xml", now)
+    return time.perf_counter() - started
+
+
+def bare_fetch(server: WorldServer, paths: list[str]) -> float:
+    """The same requests with httpx alone, nothing parsed or stored: the client's floor."""
+
+    async def run() -> None:
+        gate = asyncio.Semaphore(CONCURRENCY)
+        async with httpx.AsyncClient() as client:
+
+            async def one(path: str) -> None:
+                async with gate:
+                    (await client.get(server.url(path))).raise_for_status()
+
+            await asyncio.gather(*map(one, paths))
+
+    started = time.perf_counter()
+    asyncio.run(run())
+    return time.perf_counter() - started
+
+
 def hugo(root: Path, world: World) -> float | None:
     """Hugo building the same entries, when it is installed (Debian: apt-get install hugo)."""
     if shutil.which("hugo") is None:
         return None
-    posts = root / "content" / "posts"
-    posts.mkdir(parents=True)
-    for f, n, title, body, date in world.entries:
-        (posts / f"{f}-{n}.md").write_text(
+    write_markdown(
+        root / "content" / "posts",
+        world,
+        lambda f, n, title, date: (
             f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ndate: {date.isoformat()}\n"
-            f'categories: ["Feed {f}"]\n---\n\n{body}\n',
-            "utf-8",
-        )
+            f'categories: ["Feed {f}"]\n---\n'
+        ),
+    )
     (root / "hugo.toml").write_text(
         'baseURL = "/"\ntitle = "bench"\npaginate = 30\n[markup.goldmark.renderer]\nunsafe = true\n'
     )
@@ -242,6 +285,8 @@ def main() -> None:
             ("second fetch, bytes", again_bytes, "first fetch, bytes", first_bytes, "≤ 0.05")
         )
         rows.append(("second fetch", again_s, "first fetch", fetch_s, ""))
+        rows.append(("bare httpx fetch", bare_fetch(server, list(documents)), "ideal", ideal, ""))
+        rows.append(("parse + normalize", parse_and_normalize(world), "parse-only", parsing, ""))
         build_s, build_mb = measure(invoke(site, "build"), site)
         build_own = built_in()
         plain = markdown_site(Path(folder) / "plain", world)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import logging
 import os
 import sys
 from collections import Counter
@@ -36,8 +35,6 @@ import jinja2
 import pelican
 from pelican.urlwrappers import URLWrapper
 from pelican.writers import FileOverwriteFailedError, Writer
-
-log = logging.getLogger(__name__)
 
 MANIFEST_VERSION = 1
 PLUGIN_DIR = Path(__file__).resolve().parent

@@ -142,9 +142,10 @@ class SocialGenerator(Generator):  # type: ignore[misc]
                     local.strftime(strings["date_format"]),
                 )
             )
+        keys = sorted(months, reverse=True)
         index = [
-            (strings["month"].format(y=int(key[:4]), m=int(key[5:])), f"archive/{key}/", len(rows))
-            for key, rows in sorted(months.items(), reverse=True)
+            (strings["month"].format(y=int(k[:4]), m=int(k[5:])), f"archive/{k}/", len(months[k]))
+            for k in keys
         ]
         self._write(
             writer,
@@ -155,16 +156,14 @@ class SocialGenerator(Generator):  # type: ignore[misc]
             archive_entries=[],
             page_kind="subscriptions",
         )
-        for (label, path, _), rows in zip(
-            index, (months[k] for k in sorted(months, reverse=True)), strict=True
-        ):
+        for key, (label, path, _) in zip(keys, index, strict=True):
             self._write(
                 writer,
                 f"{path}index.html",
                 "archive",
                 archive_title=label,
                 archive_months=[],
-                archive_entries=rows,
+                archive_entries=months[key],
                 page_kind="subscriptions",
             )
         return ["archive/", *(path for _, path, _ in index)]

@@ -65,29 +65,14 @@ def _lang(value: object) -> str | None:
     return value if value in ("zh", "en") else None
 
 
-def _concurrency(value: object) -> int | None:
-    ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 256
-    return value if ok else None  # type: ignore[return-value]
+def _whole(low: int, high: int) -> Callable[[object], int | None]:
+    """Return a converter accepting a whole number from `low` to `high` (not a bool)."""
 
+    def convert(value: object) -> int | None:
+        ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+        return value if ok else None  # type: ignore[return-value]
 
-def _per_page(value: object) -> int | None:
-    ok = isinstance(value, int) and not isinstance(value, bool) and 5 <= value <= 500
-    return value if ok else None  # type: ignore[return-value]
-
-
-def _days(value: object) -> int | None:
-    ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 3650
-    return value if ok else None  # type: ignore[return-value]
-
-
-def _window(value: object) -> int | None:
-    ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 36500
-    return value if ok else None  # type: ignore[return-value]
-
-
-def _cap(value: object) -> int | None:
-    ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100_000
-    return value if ok else None  # type: ignore[return-value]
+    return convert
 
 
 def _target(value: object) -> str | None:
@@ -120,12 +105,16 @@ DEFAULTS: dict[str, tuple[object, Callable[[object], object], str]] = {
     ),
     "HAOKAN_FULL_CONTENT": (True, _bool, "True or False"),
     "HAOKAN_LANG": ("zh", _lang, "'zh' or 'en'"),
-    "HAOKAN_FETCH_CONCURRENCY": (16, _concurrency, "a whole number from 1 to 256"),
+    "HAOKAN_FETCH_CONCURRENCY": (16, _whole(1, 256), "a whole number from 1 to 256"),
     "HAOKAN_FETCH_DEADLINE": (20, _seconds, "seconds, from 1 to 600"),
-    "HAOKAN_SOCIAL_PER_PAGE": (20, _per_page, "a whole number from 5 to 500"),
-    "HAOKAN_STALE_DAYS": (30, _days, "a whole number of days from 1 to 3650"),
-    "HAOKAN_WINDOW_DAYS": (365, _window, "a whole number of days (0: no window)"),
-    "HAOKAN_MAX_PER_SUBSCRIPTION": (200, _cap, "a whole number of entries (0: no cap)"),
+    "HAOKAN_SOCIAL_PER_PAGE": (20, _whole(5, 500), "a whole number from 5 to 500"),
+    "HAOKAN_STALE_DAYS": (30, _whole(1, 3650), "a whole number of days from 1 to 3650"),
+    "HAOKAN_WINDOW_DAYS": (365, _whole(0, 36500), "a whole number of days (0: no window)"),
+    "HAOKAN_MAX_PER_SUBSCRIPTION": (
+        200,
+        _whole(0, 100_000),
+        "a whole number of entries (0: no cap)",
+    ),
     "HAOKAN_PUBLISH": ("gh-pages", _target, "'gh-pages' or 'rsync'"),
     "HAOKAN_PUBLISH_REMOTE": ("origin", _name, "a git remote name or URL"),
     "HAOKAN_PUBLISH_BRANCH": ("gh-pages", _name, "a branch name"),
