@@ -205,7 +205,7 @@ class QuietStaticHandler(SimpleHTTPRequestHandler):
 
 def require_browser():
     """Return Playwright's sync API, or skip the calling module saying what is missing."""
-    from haokan.screenshots import CHROMIUM
+    from haokan.cli.screenshots import CHROMIUM
 
     if not Path(CHROMIUM).exists():
         pytest.skip(

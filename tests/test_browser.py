@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import ROOT, FeedServer, Reply, fixture_bytes, make_site, require_browser
-from haokan.screenshots import ARGS, CHROMIUM
+from haokan.cli.screenshots import ARGS, CHROMIUM
 
 sync_api = require_browser()
 
@@ -214,7 +214,7 @@ def test_the_front_page_is_complete_without_javascript(reader, browser):
 
 
 def test_screenshots_of_the_front_page_in_four_variants(reader, browser, tmp_path):
-    from haokan.screenshots import SHOTS, take
+    from haokan.cli.screenshots import SHOTS, take
 
     site, _ = reader
     saved = take(site.output, tmp_path, browser)

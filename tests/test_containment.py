@@ -6,8 +6,8 @@ import sys
 import pytest
 
 from conftest import NOW, fixture_bytes
-from haokan.containment import ParseJob, ParserPool
-from haokan.parse import FeedRefused
+from haokan.core.parse import FeedRefused
+from haokan.ingest.containment import ParseJob, ParserPool
 
 SMALL = ParseJob(fixture_bytes("simple.atom.xml"), "https://e.org/feed", None, NOW)
 

@@ -1,6 +1,6 @@
 """Autodiscovery: which feeds a page announces."""
 
-from haokan.discover import feed_links
+from haokan.ingest.discover import feed_links
 
 
 def test_feed_links_in_document_order_resolved_against_base():

@@ -9,8 +9,8 @@ import time
 import pytest
 
 from conftest import NOW, Reply, fixture_bytes, make_site
-from haokan.ingest import Source, fetch_all
-from haokan.store import Store
+from haokan.ingest.fetch import Source, fetch_all
+from haokan.storage.store import Store
 
 GOOD = fixture_bytes("simple.atom.xml")
 DEADLINE = 2.0
@@ -169,7 +169,7 @@ def test_every_fault_fails_alone_in_words_on_time_and_loses_nothing(server, prim
     for name in names:
         after = {r.entry.key for r in store.entries([server.url(f"/{name}")])}
         assert before[name] <= after, name  # nothing stored was lost
-    assert store.db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     site.invoke("build")  # and the site still builds, every feed's folder with its entries
     for name in names:
         assert site.page(f"subscriptions/{name}/index.html").count('class="entry"') >= 2, name

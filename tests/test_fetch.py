@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from conftest import NOW, Reply, fixture_bytes
-from haokan.ingest import Source, fetch_all
-from haokan.store import Store
+from haokan.ingest.fetch import Source, fetch_all
+from haokan.storage.store import Store
 
 GOOD = fixture_bytes("simple.atom.xml")
 
@@ -146,13 +146,13 @@ def test_backoff_after_three_failures_and_recovery_on_success(server, store):
     assert run(server, store, ["/flaky"], now=later)["/flaky"].outcome == "skipped"
     server.routes["/flaky"] = Reply(GOOD)
     assert run(server, store, ["/flaky"], now=later, force=True)["/flaky"].outcome == "updated"
-    state = store.feed_state(server.url("/flaky"), "subscription")
+    state = store.feed_status(server.url("/flaky"), "subscription")
     assert (state.failures, state.next_attempt, state.last_error) == (0, None, None)
 
 
 def test_a_large_fetch_summary_shows_failures_and_changes_not_every_feed(capsys):
-    from haokan.ingest import FeedReport
-    from haokan.report import SUMMARY_ROWS, fetch_summary
+    from haokan.cli.report import SUMMARY_ROWS, fetch_summary
+    from haokan.ingest.fetch import FeedReport
 
     def report(name: str, outcome: str, **counts: int) -> FeedReport:
         return FeedReport(

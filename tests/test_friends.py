@@ -2,8 +2,8 @@
 
 import pytest
 
-from haokan.friends import read_friends
-from haokan.opml import OpmlError
+from haokan.core.errors import OpmlError
+from haokan.storage.owner import read_friends
 
 
 def write(tmp_path, outlines: str):

@@ -7,10 +7,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import inert_problems
-from haokan.parse import FeedRefused, parse_feed
-from haokan.sanitize import sanitize_html, sanitize_note
-from haokan.social import OWNER, Recommendation, merge, score
-from haokan.text import excerpt, xml_safe
+from haokan.core.parse import FeedRefused, parse_feed
+from haokan.core.sanitize import sanitize_html, sanitize_note
+from haokan.core.social import OWNER, Recommendation, merge, score
+from haokan.core.text import excerpt, xml_safe
 
 NOW = datetime(2026, 11, 24, tzinfo=UTC)
 # Pieces hostile HTML is made of, so that arbitrary strings reach interesting states.

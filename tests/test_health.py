@@ -5,29 +5,41 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from conftest import Reply
-from haokan.health import FeedRecord, assess
+from haokan.core.health import Watched, assess
+from haokan.core.model import FeedStatus
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
 
 
+FEED = Watched("u", "A", "subscription")
+
+
 def test_each_state_in_words():
-    fine = FeedRecord("u", "subscription", NOW, None, 0, None, 5, NOW - DAY)
-    assert assess(fine, "A", "u", "subscription", NOW, 30).state == "ok"
-    failing = FeedRecord("u", "friend", NOW - DAY, "HTTP 500 Internal Server Error", 2)
-    health = assess(failing, "A", "u", "friend", NOW, 30)
+    fine = FeedStatus("u", "subscription", last_success=NOW, entries=5, newest=NOW - DAY)
+    assert assess(fine, FEED, NOW, 30).state == "ok"
+    failing = FeedStatus(
+        "u",
+        "friend",
+        last_success=NOW - DAY,
+        last_error="HTTP 500 Internal Server Error",
+        failures=2,
+    )
+    health = assess(failing, FEED, NOW, 30)
     assert (health.state, health.note) == ("failing", "HTTP 500 Internal Server Error")
-    waiting = FeedRecord("u", "subscription", None, "HTTP 503", 4, NOW + DAY)
-    assert assess(waiting, "A", "u", "subscription", NOW, 30).note == (
+    waiting = FeedStatus(
+        "u", "subscription", last_error="HTTP 503", failures=4, next_attempt=NOW + DAY
+    )
+    assert assess(waiting, FEED, NOW, 30).note == (
         "4 failures in a row; next try after 2026-11-25 12:00 UTC"
     )
-    stale = FeedRecord("u", "subscription", NOW, None, 0, None, 3, NOW - 45 * DAY)
-    health = assess(stale, "A", "u", "subscription", NOW, 30)
+    stale = FeedStatus("u", "subscription", last_success=NOW, entries=3, newest=NOW - 45 * DAY)
+    health = assess(stale, FEED, NOW, 30)
     assert (health.state, health.note) == (
         "stale",
         "no new entry in 45 days (HAOKAN_STALE_DAYS = 30)",
     )
-    assert assess(None, "A", "u", "subscription", NOW, 30).words == "never fetched"
+    assert assess(None, FEED, NOW, 30).words == "never fetched"
 
 
 @pytest.mark.slow

@@ -6,7 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from haokan.marks import MarkError, parse_mark, read_marks, remove_mark, save_mark
+from haokan.core.errors import MarkError
+from haokan.core.marks import parse_mark
+from haokan.storage.owner import read_marks, remove_mark, save_mark
 
 ZONE = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)

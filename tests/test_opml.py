@@ -5,8 +5,10 @@ from datetime import UTC, datetime
 import pytest
 
 from conftest import FIXTURES
-from haokan.model import Subscription
-from haokan.opml import OpmlError, merge, parse_opml, read_opml, render_opml
+from haokan.core.errors import OpmlError
+from haokan.core.model import Subscription
+from haokan.core.opml import merge, parse_opml, render_opml
+from haokan.storage.owner import read_subscriptions as read_opml
 
 NOW = datetime(2026, 11, 24, tzinfo=UTC)
 

@@ -5,8 +5,8 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
 
-from haokan.marks import Mark
-from haokan.ownfeed import atom, json_feed
+from haokan.core.marks import Mark
+from haokan.core.ownfeed import atom, json_feed
 
 A = "{http://www.w3.org/2005/Atom}"
 WHEN = datetime(2026, 11, 24, 20, 15, tzinfo=UTC)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, NOW, ROOT, inert_problems
-from haokan.parse import FeedRefused, parse_feed
+from haokan.core.parse import FeedRefused, parse_feed
 
 SAMPLES = ROOT / "content" / "samples"
 

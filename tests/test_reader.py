@@ -7,7 +7,8 @@ import threading
 import pytest
 
 from conftest import make_site
-from haokan.reader import ReaderServer
+from haokan.cli.reader import ReaderServer
+from haokan.storage.settings_file import load
 
 pytestmark = pytest.mark.slow
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.slow
 def running(tmp_path_factory):
     site = make_site(tmp_path_factory.mktemp("reader") / "site")
     site.invoke("build")
-    server = ReaderServer(0, site.output, site.settings)
+    server = ReaderServer(0, load(site.settings))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield site, server
     server.shutdown()

@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 from conftest import inert_problems
-from haokan.sanitize import first_image, sanitize_html
+from haokan.core.sanitize import first_image, sanitize_html
 
 BASE = "https://example.org/post/"
 
@@ -82,7 +82,7 @@ def test_only_allowlisted_iframes_survive_and_are_sandboxed():
 def test_output_is_identical_across_processes():
     # nh3's own forced attributes come out in a random order per process; ours must not.
     code = (
-        "from haokan.sanitize import sanitize_html;"
+        "from haokan.core.sanitize import sanitize_html;"
         'print(sanitize_html(\'<img src=a.png><iframe src="https://player.vimeo.com/v/1">'
         "</iframe><video src=v></video>', 'https://e.org/'))"
     )

@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from haokan.settings import SettingsError, load, validate
+from haokan.core.errors import SettingsError
+from haokan.core.settings import validate
+from haokan.storage.settings_file import load
 
 SOURCE = Path("/site/pelicanconf.py")
 

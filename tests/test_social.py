@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from haokan.social import OWNER, ArticleRef, Recommendation, merge, score
+from haokan.core.social import OWNER, ArticleRef, Recommendation, merge, score
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 H = timedelta(hours=1)

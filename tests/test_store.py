@@ -7,8 +7,10 @@ from datetime import timedelta
 import pytest
 
 from conftest import NOW
-from haokan.model import Enclosure, Entry, Feed
-from haokan.store import SCHEMA_VERSION, Store, StoreError
+from haokan.core.errors import StoreError
+from haokan.core.model import Enclosure, Entry, Feed
+from haokan.storage.rows import SCHEMA_VERSION
+from haokan.storage.store import Store
 
 URL = "https://e.org/feed"
 
@@ -67,18 +69,18 @@ def test_a_failure_in_the_middle_of_a_feed_leaves_the_previous_state(tmp_path):
         with pytest.raises(TypeError):
             store.save_feed(URL, "subscription", feed(entry("new"), broken), "v2", None, NOW)
         assert [r.entry.key for r in store.entries([URL])] == ["a"]
-        assert store.feed_state(URL, "subscription").etag == "v1"
+        assert store.feed_status(URL, "subscription").etag == "v1"
 
 
 def test_failures_count_up_and_a_success_resets_them(tmp_path):
     with Store(tmp_path / "s.db") as store:
         store.record_failure(URL, "subscription", "HTTP 500", NOW, None)
         store.record_failure(URL, "subscription", "HTTP 502", NOW, NOW + timedelta(hours=1))
-        state = store.feed_state(URL, "subscription")
+        state = store.feed_status(URL, "subscription")
         assert (state.failures, state.last_error) == (2, "HTTP 502")
         assert state.next_attempt == NOW + timedelta(hours=1)
         store.record_not_modified(URL, "subscription", NOW)
-        state = store.feed_state(URL, "subscription")
+        state = store.feed_status(URL, "subscription")
         assert (state.failures, state.last_error, state.next_attempt) == (0, None, None)
 
 
@@ -116,8 +118,8 @@ def test_a_new_normalizer_forgets_validators_so_entries_are_read_again(tmp_path)
         assert store.require_normalizer("1") is False  # a new store has nothing to forget
         store.save_feed(URL, "subscription", feed(entry("a")), '"etag"', "yesterday", NOW)
         assert store.require_normalizer("1") is False
-        assert store.feed_state(URL, "subscription").etag == '"etag"'
+        assert store.feed_status(URL, "subscription").etag == '"etag"'
         assert store.require_normalizer("2") is True
-        state = store.feed_state(URL, "subscription")
+        state = store.feed_status(URL, "subscription")
         assert (state.etag, state.last_modified) == (None, None)
         assert len(store.entries([URL])) == 1  # entries themselves stay

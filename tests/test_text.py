@@ -1,6 +1,13 @@
 """Plain text: XML-safe characters, CJK-aware excerpts and reading time."""
 
-from haokan.text import display_width, excerpt, html_to_text, one_line, reading_minutes, xml_safe
+from haokan.core.text import (
+    display_width,
+    excerpt,
+    html_to_text,
+    one_line,
+    reading_minutes,
+    xml_safe,
+)
 
 
 def test_xml_safe_strips_what_xml_forbids_and_keeps_the_rest():

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from haokan.urls import LINK_SCHEMES, absolute_url, canonical_url
+from haokan.core.urls import LINK_SCHEMES, absolute_url, canonical_url
 
 BASE = "https://example.org/blog/post.html"
 

@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 import pytest
 
 from conftest import FeedServer, Reply, StaticServer, inert_problems, make_site, require_browser
-from haokan.screenshots import ARGS, CHROMIUM
+from haokan.cli.screenshots import ARGS, CHROMIUM
 
 sync_api = require_browser()
 pytestmark = pytest.mark.slow

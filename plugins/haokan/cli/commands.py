@@ -1,0 +1,192 @@
+"""What each `invoke` task does (shell): take the settings, call the layers, report to the owner.
+
+Fetching, discovery and parsing (httpx, feedparser, bs4) and Pelican are imported by the commands
+that use them, so that every command starts quickly and the 好看 button's rebuild stays light.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import http.server
+import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..core import opml
+from ..core.settings import Settings
+from ..core.urls import canonical_url
+from ..storage import owner, settings_file
+from ..storage.store import Store
+from .report import console, fetch_progress, fetch_summary, owner_errors_exit
+
+if TYPE_CHECKING:
+    from ..ingest.fetch import FeedReport
+    from ..site.run import BuildStats
+
+
+@owner_errors_exit
+def load(path: str | Path) -> Settings:
+    """Return the settings of a Pelican settings file (executed once, here)."""
+    return settings_file.load(Path(path))
+
+
+@owner_errors_exit
+def fetch(hk: Settings, force: bool = False) -> list[FeedReport]:
+    """Fetch every subscription and friend, show progress, store what came, print a summary."""
+    from ..ingest.fetch import fetch_all, sources
+
+    feeds = sources(hk)
+    started = time.monotonic()
+    with Store(hk.store) as store, fetch_progress(len(feeds)) as tick:
+        reports = asyncio.run(
+            fetch_all(
+                feeds,
+                store,
+                allow_private=hk.allow_private_addresses,
+                concurrency=hk.fetch_concurrency,
+                deadline=hk.fetch_deadline,
+                force=force,
+                on_done=tick,
+            )
+        )
+    fetch_summary(reports, time.monotonic() - started)
+    return reports
+
+
+@owner_errors_exit
+def build(hk: Settings, output: Path | None = None, clean: bool = False) -> BuildStats:
+    """Build the site from the store and content/ (offline); print what the build did."""
+    from ..site import run
+
+    done = run.build(hk, output, clean)
+    console.print(
+        f"Built {done.pages} pages into {done.output} in {done.seconds:.2f} s: "
+        f"{done.written} files written, {done.unchanged} rendered unchanged, "
+        f"{done.reused} reused, {done.removed} removed."
+    )
+    return done
+
+
+@owner_errors_exit
+def subscribe(hk: Settings, url: str, folder: str = "") -> None:
+    """Find the feed of `url` (a feed or a page announcing one) and add it to the OPML."""
+    from ..ingest.discover import discover_feed
+
+    current = owner.read_subscriptions(hk.subscriptions)
+    found = asyncio.run(discover_feed(url, allow_private=hk.allow_private_addresses))
+    merged, added = opml.merge(current, [found.with_folder(folder)])
+    if not added:
+        console.print(f"Already subscribed to {found.url}")
+        return
+    owner.write_subscriptions(hk.subscriptions, merged, datetime.now(UTC))
+    console.print(
+        f"Subscribed to {found.title or found.url} ({found.url}) "
+        f"in {hk.subscriptions}. Run `invoke fetch` to read it."
+    )
+
+
+@owner_errors_exit
+def like(
+    hk: Settings, url: str, note: str = "", title: str = "", remove: bool = False
+) -> Path | None:
+    """Mark `url` 好看 with a note (or remove the mark); write content/haokan/<slug>.md."""
+    if remove:
+        removed = unmark(hk, url)
+        console.print(f"Removed {removed}." if removed else f"{url} was not marked.")
+        return removed
+    path, existed, title = mark(hk, url, note, title)
+    verb = "Updated the note of" if existed else "Marked 好看:"
+    console.print(f"{verb} {title or url} ({path}). `invoke build` shows it.")
+    return path
+
+
+def unmark(hk: Settings, url: str) -> Path | None:
+    """Remove the mark of `url`; return the file removed, or None."""
+    return owner.remove_mark(hk.marks_dir, url, hk.zone)
+
+
+def mark(hk: Settings, url: str, note: str, title: str) -> tuple[Path, bool, str]:
+    """Write (or update) the mark of `url`; return (file, whether it existed, its title).
+
+    The title comes from `title`, an existing mark, the store, or the page's <title>.
+    """
+    if not title:
+        marked = owner.find_mark(hk.marks_dir, url, hk.zone)
+        title = marked.title if marked else ""
+    if not title and hk.store.exists():
+        with Store(hk.store) as store:
+            title = store.title_for(canonical_url(url)) or ""
+    if not title:
+        from ..ingest.discover import page_title
+
+        title = asyncio.run(page_title(url, allow_private=hk.allow_private_addresses))
+    path, existed = owner.save_mark(hk.marks_dir, url, title, note, datetime.now(UTC), hk.zone)
+    return path, existed, title
+
+
+@owner_errors_exit
+def import_opml(hk: Settings, file: Path) -> None:
+    """Merge another reader's OPML export into the subscriptions."""
+    current = owner.read_subscriptions(hk.subscriptions)
+    incoming = opml.parse_opml(owner.read_file(file, missing_ok=False), str(file))
+    merged, added = opml.merge(current, incoming)
+    if added:
+        owner.write_subscriptions(hk.subscriptions, merged, datetime.now(UTC))
+    console.print(
+        f"Imported {file}: {len(added)} new subscriptions, "
+        f"{len(incoming) - len(added)} already present."
+    )
+
+
+@owner_errors_exit
+def export_opml(hk: Settings, file: Path | None) -> None:
+    """Write the subscriptions as OPML 2.0 to `file`, or to standard output."""
+    subscriptions = owner.read_subscriptions(hk.subscriptions)
+    if file is None:
+        data = opml.render_opml(owner.SUBSCRIPTIONS_TITLE, subscriptions, datetime.now(UTC))
+        sys.stdout.buffer.write(data)
+    else:
+        owner.write_subscriptions(file, subscriptions, datetime.now(UTC))
+        console.print(f"Wrote {file}")
+
+
+def check(files: Sequence[Path]) -> tuple[int, int]:
+    """Run parse → normalize → sanitize on local files; print one verdict each; return counts."""
+    from ..core.parse import FeedRefused
+    from ..ingest.containment import ParseJob, ParserPool
+
+    read = refused = 0
+    now = datetime.now(UTC)
+    with ParserPool() as pool:
+        for file in files:
+            try:
+                body = file.read_bytes()
+            except OSError as error:
+                console.print(f"REFUSED {file}: cannot read ({error.strerror})", soft_wrap=True)
+                refused += 1
+                continue
+            try:
+                feed = pool.parse(ParseJob(body, "https://example.invalid/feed", None, now))
+            except FeedRefused as why:
+                console.print(f"REFUSED {file}: {why}", soft_wrap=True)
+                refused += 1
+                continue
+            read += 1
+            notes = f" ({'; '.join(feed.notes)})" if feed.notes else ""
+            console.print(f"OK      {file}: {len(feed.entries)} entries{notes}", soft_wrap=True)
+    console.print(f"{len(files)} files: {read} read, {refused} refused.")
+    return read, refused
+
+
+def serve(output: Path, port: int = 8000) -> None:
+    """Serve the built site on http://127.0.0.1:PORT (a plain static server)."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        console.print(f"Serving {output} on http://127.0.0.1:{port}/ — Ctrl-C stops.")
+        with contextlib.suppress(KeyboardInterrupt):
+            server.serve_forever()

@@ -1,0 +1,173 @@
+"""The local reader (shell): serve output/ on loopback with a live 好看 button.
+
+Pressing the button posts to this server, which writes the mark through the same code as
+`invoke like`, rebuilds, and answers; the page then reloads and shows the mark. Only this
+server adds the button: it injects a per-run token and the reader script into HTML pages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import io
+import json
+import secrets
+import subprocess
+import sys
+import threading
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import OWNER_ERRORS
+from ..core.settings import Settings
+from ..core.urls import absolute_url
+from . import commands
+from .report import console
+
+MAX_BODY = 16 * 1024
+MAX_NOTE = 4000
+MAX_TITLE = 300
+
+
+class Rejected(Exception):
+    """A request the reader refuses; the message is shown in the page."""
+
+    def __init__(self, status: HTTPStatus, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class ReaderServer(ThreadingHTTPServer):
+    """Holds what every request needs: the site, its settings, the token, one rebuild at a time."""
+
+    daemon_threads = True
+
+    def __init__(self, port: int, hk: Settings) -> None:
+        handler = partial(ReaderHandler, directory=str(hk.output))
+        super().__init__(("127.0.0.1", port), handler)
+        self.hk = hk
+        self.token = secrets.token_urlsafe(24)
+        self.lock = threading.Lock()
+
+    @property
+    def origin_hosts(self) -> set[str]:
+        port = self.server_address[1]
+        return {f"127.0.0.1:{port}", f"localhost:{port}"}
+
+    def rebuild(self) -> None:
+        """Rebuild the site in a fresh process (Pelican keeps state between builds)."""
+        result = subprocess.run(
+            [sys.executable, "-m", "haokan", "build", "--settings", str(self.hk.source)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        if result.returncode != 0:
+            detail = (result.stderr.strip() or result.stdout.strip()).splitlines()[-3:]
+            raise Rejected(
+                HTTPStatus.INTERNAL_SERVER_ERROR, "The rebuild failed: " + " / ".join(detail)
+            )
+
+
+class ReaderHandler(SimpleHTTPRequestHandler):
+    """Static files, plus the token and reader script in HTML, plus POST /__haokan/mark."""
+
+    server: ReaderServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def send_head(self) -> Any:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix != ".html" or not path.is_file() or not self.path.startswith("/"):
+            return super().send_head()
+        page = path.read_bytes().replace(b"</head>", self._injection(), 1)
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(page)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        return io.BytesIO(page)
+
+    def _injection(self) -> bytes:
+        return (
+            f'<meta name="haokan-reader" content="{self.server.token}">'
+            '<script src="/theme/js/reader.js" defer></script></head>'
+        ).encode()
+
+    def do_POST(self) -> None:
+        try:
+            self._check_origin()
+            body = self._json()
+            with self.server.lock:
+                marked = self._apply(body)
+                self.server.rebuild()
+            self._answer(HTTPStatus.OK, {"ok": True, "marked": marked})
+        except Rejected as rejected:
+            self._answer(rejected.status, {"ok": False, "error": str(rejected)})
+
+    def _check_origin(self) -> None:
+        """Refuse anything but our own pages: right host, same origin, this run's token."""
+        host = self.headers.get("Host", "")
+        if host not in self.server.origin_hosts:
+            raise Rejected(HTTPStatus.FORBIDDEN, "wrong Host")
+        origin = self.headers.get("Origin")
+        if origin is not None and origin not in {f"http://{h}" for h in self.server.origin_hosts}:
+            raise Rejected(HTTPStatus.FORBIDDEN, "cross-site request refused")
+        token = self.headers.get("X-Haokan-Token", "")
+        if not hmac.compare_digest(token.encode(), self.server.token.encode()):
+            raise Rejected(HTTPStatus.FORBIDDEN, "missing or wrong token (reload the page)")
+        if self.path not in {"/__haokan/mark", "/__haokan/unmark"}:
+            raise Rejected(HTTPStatus.NOT_FOUND, "no such action")
+
+    def _json(self) -> dict[str, str]:
+        length = int(self.headers.get("Content-Length") or 0)
+        if not 0 < length <= MAX_BODY:
+            raise Rejected(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "the request is empty or too big")
+        try:
+            body = json.loads(self.rfile.read(length))
+        except (ValueError, UnicodeDecodeError) as error:
+            raise Rejected(HTTPStatus.BAD_REQUEST, "the request is not JSON") from error
+        if not isinstance(body, dict) or not all(isinstance(v, str) for v in body.values()):
+            raise Rejected(HTTPStatus.BAD_REQUEST, "expected an object of strings")
+        url = absolute_url(body.get("url", ""))
+        if url is None:
+            raise Rejected(HTTPStatus.BAD_REQUEST, "the article's URL is not http(s)")
+        if len(body.get("note", "")) > MAX_NOTE or len(body.get("title", "")) > MAX_TITLE:
+            raise Rejected(HTTPStatus.BAD_REQUEST, "the note or title is too long")
+        return {"url": url, "note": body.get("note", ""), "title": body.get("title", "")}
+
+    def _apply(self, body: dict[str, str]) -> bool:
+        """Write or remove the mark, through the same code as `invoke like`."""
+        try:
+            if self.path == "/__haokan/unmark":
+                commands.unmark(self.server.hk, body["url"])
+                return False
+            commands.mark(self.server.hk, body["url"], body["note"], body["title"])
+            return True
+        except OWNER_ERRORS as error:
+            raise Rejected(HTTPStatus.UNPROCESSABLE_ENTITY, str(error)) from error
+
+    def _answer(self, status: HTTPStatus, payload: dict[str, object]) -> None:
+        data = json.dumps(payload, ensure_ascii=False).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def serve(hk: Settings, port: int) -> None:
+    """Run the local reader until Ctrl-C."""
+    with ReaderServer(port, hk) as server:
+        console.print(
+            f"Reading {hk.output} on http://127.0.0.1:{port}/ with the 好看 button — Ctrl-C stops."
+        )
+        with contextlib.suppress(KeyboardInterrupt):
+            server.serve_forever()

@@ -1,0 +1,167 @@
+"""What the owner sees in the terminal: a progress bar while fetching, a summary at the end."""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from ..core.errors import OWNER_ERRORS
+from ..core.health import FeedHealth
+
+if TYPE_CHECKING:  # ingest pulls in httpx: commands that do not fetch need not load it
+    from ..ingest.fetch import FeedReport
+
+# Markup off: feed titles and error reasons come from hostile feeds, and "[/]" would break it.
+console = Console(stderr=False, highlight=False, markup=False)
+errors = Console(stderr=True, highlight=False, markup=False)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def owner_errors_exit(function: Callable[P, R]) -> Callable[P, R]:
+    """Turn a mistake in the owner's files or settings into one clear line and exit code 1."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        except OWNER_ERRORS as error:
+            errors.print(Text("error: ", style="red") + Text(str(error)), soft_wrap=True)
+            raise SystemExit(1) from None
+
+    return wrapper
+
+
+STYLE = {
+    "updated": "green",
+    "unchanged": "dim",
+    "not_modified": "dim",
+    "failed": "red",
+    "skipped": "yellow",
+}
+WORDS = {
+    "updated": "updated",
+    "unchanged": "no new entries",
+    "not_modified": "not modified",
+    "failed": "FAILED",
+    "skipped": "backing off",
+}
+
+
+class Tick(Protocol):
+    def __call__(self, report: FeedReport) -> None: ...
+
+
+@contextmanager
+def fetch_progress(total: int) -> Iterator[Tick]:
+    """Show a progress bar over `total` feeds; yield the callback that advances it."""
+    columns = (
+        TextColumn("Fetching"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("", total=total)
+
+        def tick(report: FeedReport) -> None:
+            progress.update(task, advance=1, description=report.source.name[:40])
+
+        yield tick
+
+
+SUMMARY_ROWS = 40  # a table longer than a screen is not read; `invoke status` lists every feed
+
+
+def fetch_summary(reports: Sequence[FeedReport], seconds: float) -> None:
+    """Print a row per feed (for a large fetch: every failure, then the feeds that changed, up
+    to a screenful), then the totals in one line."""
+    table = Table(title="Fetch summary", show_lines=False, expand=False)
+    for column in ("feed", "kind", "result", "new", "updated", "why"):
+        table.add_column(column, overflow="fold")
+    ordered = sorted(reports, key=lambda r: (r.outcome != "failed", r.source.name.lower()))
+    if len(ordered) > SUMMARY_ROWS:
+        failed = [r for r in ordered if r.outcome == "failed"]
+        changed = [r for r in ordered if r.outcome == "updated"]
+        shown = failed + changed[: max(0, SUMMARY_ROWS - len(failed))]
+        if len(shown) < len(ordered):
+            table.caption = (
+                f"{len(ordered) - len(shown)} more feeds not shown (unchanged, or more that "
+                "changed); `invoke status` lists every feed"
+            )
+        ordered = shown
+    for r in ordered:
+        table.add_row(
+            Text(r.source.name),
+            r.source.kind,
+            Text(WORDS[r.outcome], style=STYLE[r.outcome]),
+            str(r.new or ""),
+            str(r.updated or ""),
+            Text(r.reason),
+        )
+    console.print(table)
+    counts = Counter(r.outcome for r in reports)
+    new = sum(r.new for r in reports)
+    updated = sum(r.updated for r in reports)
+    console.print(
+        f"{len(reports)} feeds in {seconds:.1f} s: {new} new and {updated} updated entries; "
+        f"{counts['updated']} feeds changed, {counts['unchanged'] + counts['not_modified']} "
+        f"unchanged, {counts['failed']} failed, {counts['skipped']} backing off."
+    )
+
+
+HEALTH_STYLE = {
+    "ok": "green",
+    "failing": "red",
+    "waiting": "yellow",
+    "stale": "yellow",
+    "never": "dim",
+}
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def health_table(rows: Sequence[FeedHealth]) -> None:
+    """Print one row per feed: state, last success, failures, next retry, entries, newest."""
+    table = Table(title="Feed health")
+    for column in (
+        "feed",
+        "kind",
+        "state",
+        "last success",
+        "failures",
+        "next retry",
+        "entries",
+        "newest",
+        "why",
+    ):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        r = row.record
+        table.add_row(
+            Text(row.name),
+            r.kind,
+            Text(row.words, style=HEALTH_STYLE[row.state]),
+            _when(r.last_success),
+            str(r.failures or ""),
+            _when(r.next_attempt),
+            str(r.entries),
+            _when(r.newest),
+            Text(row.note),
+        )
+    console.print(table)
+    broken = sum(1 for row in rows if row.state != "ok")
+    console.print(f"{len(rows)} feeds: {len(rows) - broken} ok, {broken} need a look.")

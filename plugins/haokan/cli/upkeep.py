@@ -1,0 +1,80 @@
+"""Publishing and upkeep (shell): deploy the site, report feed health, prune the store."""
+
+from __future__ import annotations
+
+import shlex
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from ..core import health
+from ..core.errors import SettingsError
+from ..core.health import FeedHealth
+from ..core.settings import Settings
+from ..storage import owner
+from ..storage.store import Store
+from .commands import build
+from .publish import deploy
+from .report import console, health_table, owner_errors_exit
+
+
+@owner_errors_exit
+def publish(hk: Settings, dry_run: bool = False) -> None:
+    """Build with these (publishing) settings, then deploy per HAOKAN_PUBLISH."""
+    if dry_run:
+        out = hk.output
+        console.print(f"Dry run: would build {out} with {hk.source.name}, then run:")
+    else:
+        out = Path(build(hk).output)
+    for command in deploy(hk, out, hk.source.parent, dry_run):
+        console.print(("  " if dry_run else "Ran: ") + shlex.join(command), soft_wrap=True)
+    if not dry_run:
+        where = (
+            hk.rsync_target
+            if hk.publish == "rsync"
+            else (f"branch {hk.publish_branch} of {hk.publish_remote}")
+        )
+        console.print(f"Published {out} to {where}.")
+
+
+def feed_health(hk: Settings, now: datetime) -> list[FeedHealth]:
+    """Return the health of every subscription and friend feed, in that order."""
+    records = {}
+    if hk.store.exists():
+        with Store(hk.store) as store:
+            records = store.feed_statuses()
+    subscriptions = owner.read_subscriptions(hk.subscriptions)
+    feeds = health.watched(subscriptions, owner.read_friends(hk.friends), records)
+    return health.table(feeds, records, now, hk.stale_days)
+
+
+@owner_errors_exit
+def status(hk: Settings) -> list[FeedHealth]:
+    """Print every feed's health: last success, last error, failures, next retry, entries."""
+    rows = feed_health(hk, datetime.now(UTC))
+    health_table(rows)
+    return rows
+
+
+@owner_errors_exit
+def prune(hk: Settings, older_than: int, dry_run: bool = False) -> int:
+    """Delete stored entries older than `older_than` days that no mark references."""
+    if older_than < 1:
+        raise SettingsError("give --older-than DAYS (at least 1): entries older are removed")
+    keep = {m.canonical for m in owner.read_marks(hk.marks_dir, hk.zone)}
+    before = datetime.now(UTC) - timedelta(days=older_than)
+    with Store(hk.store) as store:
+        removed = store.prune(before, keep, dry_run)
+    verb = "Would remove" if dry_run else "Removed"
+    console.print(
+        f"{verb} {removed} entries published before {before:%Y-%m-%d} "
+        f"(marked articles are always kept)."
+    )
+    return removed
+
+
+@owner_errors_exit
+def vacuum(hk: Settings) -> None:
+    """Compact the store file."""
+    with Store(hk.store) as store:
+        before, after = store.vacuum()
+    console.print(f"Vacuumed {hk.store}: {before >> 10} KiB → {after >> 10} KiB.")

@@ -1,0 +1,114 @@
+"""What Haokan's own pages list (pure): a friend's picks, the archive's months, the search
+records and the sitemap — all from a `Build`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import tzinfo
+from xml.sax.saxutils import escape as xml_escape
+
+from .assemble import Build
+from .friends import Friend
+from .social import Recommendation, SocialItem
+from .text import html_to_text
+from .urls import canonical_url
+
+FRIEND_PAGE_ITEMS = 200
+
+
+def friend_picks(
+    items: Sequence[SocialItem], friend: Friend
+) -> list[tuple[SocialItem, Recommendation]]:
+    """Return what `friend` recommended, newest first (ties by article)."""
+    picks = [
+        (item, rec) for item in items for rec in item.recommendations if rec.who == friend.slug
+    ]
+    picks.sort(key=lambda pair: (-pair[1].at.timestamp(), pair[0].canonical))
+    return picks
+
+
+@dataclass(frozen=True)
+class ArchivedEntry:
+    """One line of an archive month: an entry listed where it was published."""
+
+    title: str
+    link: str
+    source: str
+    iso: str  # its date, machine-readable
+    shown: str  # its date, as the owner reads it
+
+
+@dataclass(frozen=True)
+class ArchiveMonth:
+    """One month of the archive."""
+
+    key: str  # "2026/11"
+    label: str
+    entries: tuple[ArchivedEntry, ...]
+
+    @property
+    def path(self) -> str:
+        """Return where the month's page is, relative to the site's root."""
+        return f"archive/{self.key}/"
+
+
+def archive_months(build: Build, zone: tzinfo, strings: Mapping[str, str]) -> list[ArchiveMonth]:
+    """Return the archived entries by month, newest month first."""
+    months: dict[str, list[ArchivedEntry]] = {}
+    for row in build.archived:
+        local = row.date.astimezone(zone)
+        months.setdefault(f"{local:%Y/%m}", []).append(
+            ArchivedEntry(
+                row.entry.title,
+                row.entry.link or "",
+                build.names.get(row.feed_url, row.feed_url),
+                local.isoformat(),
+                local.strftime(strings["date_format"]),
+            )
+        )
+    return [
+        ArchiveMonth(
+            key, strings["month"].format(y=int(key[:4]), m=int(key[5:])), tuple(months[key])
+        )
+        for key in sorted(months, reverse=True)
+    ]
+
+
+def search_records(build: Build) -> list[dict[str, str]]:
+    """Return one search record per article page and per marked article without one."""
+    notes = {
+        item.canonical: " ".join(html_to_text(r.note_html) for r in item.recommendations)
+        for item in build.items
+    }
+    records = [
+        {
+            "t": page.row.entry.title,
+            "e": page.row.entry.excerpt,
+            "s": page.source,
+            "u": page.url,
+            "n": notes.get(canonical_url(page.row.entry.link), "") if page.row.entry.link else "",
+        }
+        for page in build.pages
+    ]
+    records += [
+        {
+            "t": item.title,
+            "e": "",
+            "s": item.url.split("/")[2],
+            "u": item.url,
+            "n": notes[item.canonical],
+        }
+        for item in build.items
+        if item.article is None
+    ]
+    return records
+
+
+def sitemap(site: str, paths: Sequence[str]) -> str:
+    """Return a sitemap of `paths` under `site` (root-relative locations in development)."""
+    urls = "".join(f"<url><loc>{xml_escape(f'{site}/{p}')}</loc></url>" for p in paths)
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n'
+    )

@@ -1,0 +1,33 @@
+"""When to try a failing feed again (pure): honour Retry-After, back off after three strikes."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from .model import FeedStatus
+from .times import utc_minutes
+
+STRIKES = 3  # consecutive failures before we back off
+FIRST_BACKOFF = timedelta(minutes=30)
+LONGEST_WAIT = timedelta(days=1)
+
+
+def retry_at(failures: int, now: datetime, retry_after: float | None) -> datetime | None:
+    """Return when to fetch again after the `failures`-th failure in a row (None: next run)."""
+    if retry_after is not None:
+        return now + min(timedelta(seconds=retry_after), LONGEST_WAIT)
+    if failures < STRIKES:
+        return None
+    return now + min(FIRST_BACKOFF * (1 << (failures - STRIKES)), LONGEST_WAIT)
+
+
+def backing_off(status: FeedStatus, now: datetime) -> bool:
+    """Return True while a feed waits out its back-off (it is not fetched unless forced)."""
+    return status.next_attempt is not None and status.next_attempt > now
+
+
+def backoff_note(status: FeedStatus) -> str:
+    """Return why a feed that is backing off waits, and until when, in words."""
+    assert status.next_attempt is not None
+    when = utc_minutes(status.next_attempt)
+    return f"{status.failures} failures in a row; next try after {when}"

@@ -1,0 +1,147 @@
+"""Run the parser in worker processes bounded in memory and time, so a hostile document
+fails its own feed and never the fetch."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import resource
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from multiprocessing.connection import Connection
+from types import TracebackType
+
+from ..core.model import Feed
+from ..core.parse import FeedRefused, parse_feed
+
+MEMORY_LIMIT = 1024 * 1024 * 1024  # address space of one worker, bytes
+TIME_LIMIT = 15.0  # seconds to parse one document
+OUT_OF_MEMORY = 3  # a worker's exit code when even receiving a document exhausted its memory
+
+
+@dataclass(frozen=True)
+class ParseJob:
+    """One document to parse: the bytes we fetched and where they came from."""
+
+    body: bytes
+    url: str
+    content_type: str | None
+    now: datetime
+
+
+def _serve(conn: Connection, memory_limit: int) -> None:
+    """Worker loop: parse jobs until the pipe closes."""
+    resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    while True:
+        try:
+            job: ParseJob = conn.recv()
+        except EOFError:
+            return
+        except MemoryError:
+            os._exit(OUT_OF_MEMORY)  # the pipe is mid-message: this worker cannot go on
+        try:
+            reply: tuple[str, object] = (
+                "ok",
+                parse_feed(job.body, job.url, job.content_type, job.now),
+            )
+        except FeedRefused as refused:
+            reply = ("refused", str(refused))
+        except MemoryError:
+            reply = ("refused", f"parsing needs more than {memory_limit >> 20} MiB of memory")
+        except RecursionError:
+            reply = ("refused", "the document is nested too deeply to parse")
+        conn.send(reply)
+
+
+class _Worker:
+    def __init__(self, memory_limit: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, memory_limit), daemon=True)
+        self.process.start()
+        child.close()
+
+    def stop(self) -> None:
+        self.conn.close()
+        self.process.kill()
+        self.process.join(5)
+
+
+class ParserPool:
+    """A few parser processes shared by threads; a worker that hangs or dies is replaced."""
+
+    def __init__(
+        self, workers: int = 2, memory_limit: int = MEMORY_LIMIT, time_limit: float = TIME_LIMIT
+    ) -> None:
+        self.memory_limit = memory_limit
+        self.time_limit = time_limit
+        self._idle: queue.Queue[_Worker | None] = queue.Queue()
+        self._all: list[_Worker] = []
+        self._lock = threading.Lock()  # parse() runs in many threads
+        for _ in range(workers):
+            self._idle.put(None)  # started on first use
+
+    def parse(self, job: ParseJob) -> Feed:
+        """Return the parsed feed; raise FeedRefused with the reason in words."""
+        worker = self._idle.get() or self._start()
+        try:
+            reply = self._ask(worker, job)
+        except BaseException:
+            self._retire(worker)  # it may be stuck or dead: its place starts afresh
+            self._idle.put(None)
+            raise
+        self._idle.put(worker)
+        status, value = reply
+        if status == "ok" and isinstance(value, Feed):
+            return value
+        raise FeedRefused(str(value))
+
+    def _ask(self, worker: _Worker, job: ParseJob) -> tuple[str, object]:
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(self.time_limit):
+                raise FeedRefused(f"parsing took longer than {self.time_limit:g} s")
+            reply: tuple[str, object] = worker.conn.recv()
+        except (EOFError, BrokenPipeError, ConnectionResetError) as crash:
+            worker.process.join(5)
+            if worker.process.exitcode == OUT_OF_MEMORY:
+                raise FeedRefused(self._memory_words) from crash
+            raise FeedRefused("the parser crashed on this document") from crash
+        return reply
+
+    @property
+    def _memory_words(self) -> str:
+        return f"parsing needs more than {self.memory_limit >> 20} MiB of memory"
+
+    def _start(self) -> _Worker:
+        worker = _Worker(self.memory_limit)
+        with self._lock:
+            self._all.append(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        with self._lock:
+            if worker not in self._all:
+                return  # already retired (close() and a failing parse can race)
+            self._all.remove(worker)
+        worker.stop()
+
+    def close(self) -> None:
+        """Stop every worker."""
+        with self._lock:
+            workers = list(self._all)
+        for worker in workers:
+            self._retire(worker)
+
+    def __enter__(self) -> ParserPool:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,282 @@
+"""HTTP for hostile feeds: public addresses only, few redirects, capped bodies, hard deadlines."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from http import HTTPStatus
+from typing import Literal
+
+import httpcore
+import httpx
+
+from ..core.urls import absolute_url
+
+MAX_REDIRECTS = 5
+CONNECT_TIMEOUT = 5.0
+SUBSCRIPTION_BODY_CAP = 15 * 1024 * 1024
+FRIEND_BODY_CAP = 2 * 1024 * 1024
+USER_AGENT = "Haokan/0.1 (static-site feed reader; +https://github.com/haokan-reader)"
+ACCEPT = (
+    "application/atom+xml, application/rss+xml, application/feed+json, "
+    "application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+# HAOKAN_ALLOW_PRIVATE_ADDRESSES: False (public only), True (anything), or networks to allow too.
+Allowance = bool | tuple[Network, ...]
+
+
+class AddressRefused(httpcore.ConnectError):
+    """The host resolves to an address we must not connect to."""
+
+
+def _address(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    return ip
+
+
+def is_public(address: str) -> bool:
+    """Return True for a globally routable unicast address."""
+    ip = _address(address)
+    return ip.is_global and not ip.is_multicast
+
+
+def permitted(address: str, allowance: Allowance) -> bool:
+    """Return True when we may connect to `address`."""
+    if allowance is True or is_public(address):
+        return True
+    return allowance is not False and any(_address(address) in net for net in allowance)
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """Resolve, check every address, then connect to a checked address (no DNS rebinding)."""
+
+    def __init__(self, allowance: Allowance) -> None:
+        self.allowance = allowance
+        self.inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        loop = asyncio.get_running_loop()
+        try:
+            infos = await asyncio.wait_for(
+                loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout
+            )
+        except (OSError, TimeoutError) as error:
+            raise httpcore.ConnectError(f"cannot resolve {host}: {error}") from error
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        refused = [a for a in addresses if not permitted(a, self.allowance)]
+        if refused:  # one bad address refuses the host: no rebinding between answers
+            raise AddressRefused(
+                f"{host} resolves to {refused[0]}, which is not a public address "
+                "(HAOKAN_ALLOW_PRIVATE_ADDRESSES can allow it)"
+            )
+        last: Exception | None = None
+        for address in addresses:
+            try:
+                return await self.inner.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
+                last = error
+        raise last or httpcore.ConnectError(f"no address for {host}")
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("unix sockets are not feeds")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+class GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport with our address guard as the network backend."""
+
+    def __init__(self, allowance: Allowance) -> None:
+        super().__init__(trust_env=False, retries=0)
+        # httpx has no public hook for the network backend; swap in a pool that uses ours.
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=100,
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
+            network_backend=GuardedBackend(allowance),
+        )
+
+
+def new_client(
+    allowance: Allowance, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
+    """Return the client every feed fetch goes through."""
+    return httpx.AsyncClient(
+        transport=transport or GuardedTransport(allowance),
+        timeout=httpx.Timeout(30.0, connect=CONNECT_TIMEOUT),
+        headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
+        follow_redirects=False,
+        trust_env=False,
+    )
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """The outcome of one HTTP fetch, in values."""
+
+    status: Literal["ok", "not_modified", "failed"]
+    url: str
+    body: bytes = b""
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    reason: str = ""
+    retry_after: float | None = None  # seconds the server asked us to wait
+
+
+class _Failed(Exception):
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+def retry_after_seconds(value: str | None, now: datetime) -> float | None:
+    """Return a Retry-After header (seconds or an HTTP date) as seconds from `now`."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - now).total_seconds())
+
+
+def _status_words(response: httpx.Response) -> str:
+    code = response.status_code
+    try:
+        phrase = HTTPStatus(code).phrase
+    except ValueError:
+        phrase = "unknown status"
+    advice = {
+        404: "the feed is not there; check the address",
+        410: "the feed was removed for good",
+        401: "the feed needs a login",
+        403: "the server refuses to serve us",
+        429: "the server asks us to slow down",
+    }
+    detail = advice.get(code) or ("the server failed" if code >= 500 else "unexpected answer")
+    return f"HTTP {code} {phrase}: {detail}"
+
+
+async def _read_capped(response: httpx.Response, cap: int) -> bytes:
+    chunks, size = [], 0
+    async for chunk in response.aiter_bytes():  # decompressed bytes: the cap is after gzip
+        size += len(chunk)
+        if size > cap:
+            raise _Failed(f"the feed is larger than {cap >> 20} MiB (after decompression)")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _follow(
+    client: httpx.AsyncClient, url: str, headers: dict[str, str], cap: int, now: datetime
+) -> Fetched:
+    current = url
+    for _ in range(MAX_REDIRECTS + 1):
+        async with client.stream("GET", current, headers=headers) as response:
+            if response.status_code in REDIRECTS:
+                target = absolute_url(response.headers.get("location"), current)
+                if target is None:
+                    raise _Failed(
+                        "redirected to an address that is not http(s): "
+                        f"{response.headers.get('location', '')[:100]!r}"
+                    )
+                current = target
+                continue
+            if response.status_code == 304:
+                return Fetched("not_modified", current)
+            if response.status_code != 200:
+                wait = retry_after_seconds(response.headers.get("retry-after"), now)
+                raise _Failed(_status_words(response), wait)
+            body = await _read_capped(response, cap)
+            return Fetched(
+                "ok",
+                current,
+                body,
+                response.headers.get("content-type"),
+                response.headers.get("etag"),
+                response.headers.get("last-modified"),
+            )
+    raise _Failed(f"more than {MAX_REDIRECTS} redirects (a redirect loop?)")
+
+
+def _connect_words(error: httpx.HTTPError) -> str:
+    cause = error.__cause__
+    if isinstance(cause, AddressRefused):
+        return f"refused: {cause}"
+    while cause is not None and not isinstance(cause, OSError):
+        cause = cause.__cause__ or cause.__context__
+    detail = cause.strerror if isinstance(cause, OSError) and cause.strerror else str(error)
+    return f"could not connect: {(detail or type(error).__name__).lower()}"
+
+
+ERROR_WORDS: dict[type[httpx.HTTPError], str] = {
+    httpx.ConnectTimeout: f"could not connect within {CONNECT_TIMEOUT:g} s",
+    httpx.ReadTimeout: "the server stopped sending (read timed out)",
+    httpx.RemoteProtocolError: "the server closed the connection or broke the HTTP protocol",
+    httpx.DecodingError: "the response could not be decompressed (corrupt gzip/deflate?)",
+    httpx.UnsupportedProtocol: "not an http(s) address",
+}
+
+
+async def fetch(
+    client: httpx.AsyncClient,
+    url: str,
+    etag: str | None,
+    last_modified: str | None,
+    cap: int,
+    deadline: float,
+    now: datetime,
+) -> Fetched:
+    """Fetch one feed, conditionally; every failure comes back as a reason in words."""
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    try:
+        async with asyncio.timeout(deadline):
+            return await _follow(client, url, headers, cap, now)
+    except _Failed as failure:
+        return Fetched("failed", url, reason=str(failure), retry_after=failure.retry_after)
+    except TimeoutError:
+        return Fetched("failed", url, reason=f"no complete answer within {deadline:g} s")
+    except httpx.InvalidURL as error:  # httpx parses every Location, even with redirects off
+        return Fetched("failed", url, reason=f"the server sent an invalid address ({error})")
+    except httpx.HTTPError as error:
+        words = next((w for kind, w in ERROR_WORDS.items() if isinstance(error, kind)), None)
+        if words is None and isinstance(error, httpx.ConnectError):
+            words = _connect_words(error)
+        return Fetched("failed", url, reason=words or f"network error: {error}")

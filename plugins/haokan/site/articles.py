@@ -1,0 +1,71 @@
+"""Pelican Articles from a Build (shell): one per page the build must render.
+
+Each Article carries its `ArticlePage` as the metadata `haokan` — the one value the theme
+(`article.haokan.entry`, `article.haokan.social`) and the incremental writer (its digests) read.
+"""
+
+from __future__ import annotations
+
+import os
+import string
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from markupsafe import Markup, escape
+from pelican.contents import Article
+from pelican.urlwrappers import Author, Category
+
+from ..core.assemble import ArticlePage
+
+
+def _only_slug(pattern: str) -> bool:
+    """Return True when a URL pattern uses nothing but {slug}."""
+    return {f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None} == {"slug"}
+
+
+class ArticleMaker:
+    """Makes Articles of pages, sharing the categories and authors they have in common."""
+
+    def __init__(self, settings: Mapping[str, Any], context: dict[str, Any], path: str) -> None:
+        self.settings, self.context, self.path = settings, context, path
+        self.hk = settings["HAOKAN"]
+        self.categories: dict[str, Category] = {}
+        self.authors: dict[str, Author] = {}
+        url, save_as = settings["ARTICLE_URL"], settings["ARTICLE_SAVE_AS"]
+        # Pelican works out every article's URL through its full metadata; with {slug} alone
+        # the answer is a format away.
+        self.paths = (url, save_as) if _only_slug(url) and _only_slug(save_as) else None
+
+    def _category(self, name: str) -> Category:
+        return self.categories.get(name) or self.categories.setdefault(
+            name, Category(name, self.settings)
+        )
+
+    def _author(self, name: str) -> Author:
+        return self.authors.get(name) or self.authors.setdefault(name, Author(name, self.settings))
+
+    def make(self, page: ArticlePage, html: str) -> Article:
+        """Return the Article of `page`, whose sanitized text is `html`."""
+        entry = page.row.entry
+        body = Markup(html) if self.hk.full_content else Markup("<p>%s</p>") % entry.excerpt
+        metadata = {
+            "title": escape(entry.title),  # Markup: templates print it as is, feeds strip it back
+            "date": page.row.date.astimezone(self.hk.zone),
+            "category": self._category(page.source),
+            "author": self._author(entry.author or page.source),
+            "slug": page.slug,
+            "summary": escape(entry.excerpt),
+            "haokan": page,
+        }
+        if self.paths is not None:
+            metadata["url"] = self.paths[0].format(slug=page.slug)
+            metadata["save_as"] = self.paths[1].format(slug=page.slug)
+        # A unique fake path under the content folder: Pelican keys caches and links on it.
+        source = os.path.join(self.path, ".haokan", f"{page.slug}.html")
+        return Article(
+            str(body), metadata, settings=self.settings, source_path=source, context=self.context
+        )
+
+    def make_all(self, pages: Sequence[ArticlePage], html: Mapping[str, str]) -> list[Article]:
+        """Return the Articles of `pages`, each with its HTML by slug."""
+        return [self.make(page, html.get(page.slug, "")) for page in pages]

@@ -1,0 +1,114 @@
+"""What the incremental build keys on (shell): the inputs every page shares, the theme's
+declaration of what its templates read, and where the last build's manifest is kept."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pelican
+
+from ..core import manifest
+from ..core.manifest import Manifest, Stamp
+from ..core.settings import Settings
+from ..storage.atomic import write_atomically
+
+PACKAGE = Path(__file__).resolve().parent.parent  # Haokan's code: a change re-renders everything
+THEME_CONTRACT = "haokan-theme.json"
+# Settings that hold this build's own objects rather than the owner's choices.
+UNHASHED = frozenset({"HAOKAN"})
+
+
+def theme_contract(theme: Path) -> Mapping[str, tuple[str, ...]]:
+    """Return the templates whose pages may be reused, each with the context names it reads
+    beyond the site-wide inputs, as the theme declares them; none for any other theme."""
+    try:
+        data = json.loads((theme / THEME_CONTRACT).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("theme") != "haokan":
+        return {}
+    reusable = data.get("reusable")
+    if not isinstance(reusable, dict):
+        return {}
+    return {str(name): tuple(map(str, reads)) for name, reads in reusable.items()}
+
+
+def _setting_text(value: Any) -> str:
+    """Return a stable text for a setting's value (functions by their code, not their id)."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{k!r}:{_setting_text(v)}" for k, v in sorted(value.items())) + "}"
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_setting_text(v) for v in value]
+        return "[" + ",".join(sorted(items) if isinstance(value, set | frozenset) else items) + "]"
+    code = getattr(value, "__code__", None)
+    if code is not None:
+        return f"{value.__module__}.{value.__qualname__}:{code.co_code.hex()}{code.co_consts!r}"
+    if isinstance(value, type) or callable(value):
+        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value))}"
+    default_repr: object = object.__repr__
+    if type(value).__repr__ is default_repr:  # "<… at 0x…>" differs every run
+        return f"{type(value).__qualname__}{_setting_text(getattr(value, '__dict__', {}))}"
+    return repr(value)
+
+
+def _tree(folder: Path, pattern: str) -> Iterable[str]:
+    for path in sorted(folder.rglob(pattern)):
+        if path.is_file() and "__pycache__" not in path.parts:
+            yield f"{path.relative_to(folder)}:{hashlib.sha1(path.read_bytes()).hexdigest()}"
+
+
+def site_digest(settings: Mapping[str, Any]) -> str:
+    """Return the digest of everything every page depends on."""
+    return manifest.digest(
+        f"manifest {manifest.VERSION}",
+        f"python {sys.version}",
+        f"pelican {pelican.__version__}",
+        f"jinja2 {jinja2.__version__}",
+        *_tree(PACKAGE, "*.py"),
+        *_tree(Path(settings["THEME"]), "*"),
+        *(f"{k}={_setting_text(v)}" for k, v in sorted(settings.items()) if k not in UNHASHED),
+    )
+
+
+def manifest_path(store: Path, output: str | Path) -> Path:
+    """Return where the manifest of the build into `output` lives (beside the store)."""
+    return store.parent / f"build-{manifest.digest(os.path.realpath(output))[:12]}.json"
+
+
+def manifest_of(settings: Mapping[str, Any]) -> Path:
+    """Return the manifest path of the build these Pelican settings make."""
+    hk: Settings = settings["HAOKAN"]
+    return manifest_path(hk.store, settings["OUTPUT_PATH"])
+
+
+def load_manifest(path: Path) -> Manifest:
+    """Return the manifest at `path`; an empty one when there is none we can read."""
+    try:
+        return manifest.from_json(json.loads(path.read_text("utf-8")))
+    except (OSError, ValueError):
+        return Manifest()
+
+
+def stamp(path: str) -> Stamp | None:
+    """Return how a file stands on disk now, or None when it is not there."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return Stamp(status.st_size, status.st_mtime_ns)
+
+
+def forget_pages(settings: Mapping[str, Any]) -> None:
+    """Make the next build render every page again (it still removes what is gone)."""
+    path = manifest_of(settings)
+    previous = load_manifest(path)
+    if previous.files:
+        record = Manifest(files=previous.files)
+        write_atomically(path, json.dumps(record.to_json(), separators=(",", ":")).encode())

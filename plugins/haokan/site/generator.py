@@ -1,0 +1,171 @@
+"""Haokan's own pages (shell): the social page, friends' pages, the 好看 feeds, search, the
+archive, the sitemap and the status page, rendered from the build's values (core/pages.py).
+
+Pelican instantiates HaokanGenerator (returned by plugin.get_generators) and calls
+generate_output after the article step handed over the build.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pelican.generators import Generator
+from pelican.urlwrappers import Category
+
+from ..core import catalog, health, ownfeed, pages
+from ..core.assemble import Build
+from ..core.settings import Settings
+from .handoff import received
+from .writer import IncrementalWriter
+
+
+class HaokanGenerator(Generator):  # type: ignore[misc]
+    """Write the social page (index.html), friends' pages, avatars and the owner's 好看 feeds."""
+
+    def generate_output(self, writer: Any) -> None:
+        build = received(self.context).build
+        hk: Settings = self.settings["HAOKAN"]
+        self._social_pages(writer, build, hk)
+        self._friend_pages(writer, build)
+        self._own_feeds(writer, build)
+        self._search(writer, build)
+        archive = self._archive(writer, build, hk)
+        self._sitemap_and_manifest(writer, build, hk, archive)
+        self._status(writer, build, hk)
+        # Pelican has no signal after the last write that carries the writer. This is the last
+        # generator that writes pages (the StaticGenerator after it only copies files), so the
+        # incremental writer removes what is gone and records what this build produced here.
+        if isinstance(writer, IncrementalWriter):
+            writer.finish()
+
+    def _write(self, writer: Any, name: str, template: str, **values: Any) -> None:
+        writer.write_file(
+            name,
+            self.get_template(template),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            **values,
+        )
+
+    def _social_pages(self, writer: Any, build: Build, hk: Settings) -> None:
+        items, per_page = build.items, hk.social_per_page
+        count = max(1, -(-len(items) // per_page))
+        for number in range(1, count + 1):
+            name = "index.html" if number == 1 else f"page/{number}/index.html"
+            chunk = list(items[(number - 1) * per_page : number * per_page])
+            self._write(
+                writer,
+                name,
+                "social",
+                social_items=chunk,
+                page_number=number,
+                page_count=count,
+                page_kind="social",
+            )
+
+    def _friend_pages(self, writer: Any, build: Build) -> None:
+        for friend in build.friends:
+            picks = pages.friend_picks(build.items, friend)
+            if friend.avatar is not None:
+                writer.copy_file(friend.avatar, f"friends/{friend.slug}/{friend.avatar_file}")
+            self._write(
+                writer,
+                f"friends/{friend.slug}/index.html",
+                "friend",
+                friend=friend,
+                picks=picks[: pages.FRIEND_PAGE_ITEMS],
+                pick_count=len(picks),
+                page_kind="friends",
+            )
+
+    def _own_feeds(self, writer: Any, build: Build) -> None:
+        site_url = self.settings.get("FEED_DOMAIN") or ""
+        name, author = self.settings["SITENAME"], self.settings.get("AUTHOR") or ""
+        writer.write_text(
+            "feeds/haokan.atom.xml", ownfeed.atom(build.marks, name, site_url, author, build.as_of)
+        )
+        writer.write_text(
+            "feeds/haokan.json", ownfeed.json_feed(build.marks, name, site_url, author)
+        )
+
+    def _search(self, writer: Any, build: Build) -> None:
+        """Write search/index.json (titles, excerpts, notes) and the search page."""
+        records = pages.search_records(build)
+        writer.write_text(
+            "search/index.json", json.dumps(records, ensure_ascii=False, separators=(",", ":"))
+        )
+        self._write(writer, "search/index.html", "search", page_kind="search")
+
+    def _status(self, writer: Any, build: Build, hk: Settings) -> None:
+        """Write status/: every feed's health, for the owner (noindex)."""
+        feeds = health.watched(build.subscriptions, build.friends, build.feeds)
+        rows = health.table(feeds, build.feeds, build.as_of, hk.stale_days)
+        self._write(
+            writer,
+            "status/index.html",
+            "status",
+            feeds_health=rows,
+            checked_at=build.as_of,
+            page_kind="status",
+        )
+
+    def _archive(self, writer: Any, build: Build, hk: Settings) -> list[str]:
+        """Write archive/ (months) and archive/YYYY/MM/: entries older than the window, linked
+        to where they were published. Return the pages' paths."""
+        strings = catalog.strings(hk.lang)
+        months = pages.archive_months(build, hk.zone, strings)
+        self._write(
+            writer,
+            "archive/index.html",
+            "archive",
+            archive_title=strings["archive"],
+            archive_months=months,
+            archive_month=None,
+            page_kind="subscriptions",
+        )
+        for month in months:
+            self._write(
+                writer,
+                f"{month.path}index.html",
+                "archive",
+                archive_title=month.label,
+                archive_months=[],
+                archive_month=month,
+                page_kind="subscriptions",
+            )
+        return ["archive/", *(month.path for month in months)]
+
+    def _sitemap_and_manifest(
+        self, writer: Any, build: Build, hk: Settings, archive: list[str]
+    ) -> None:
+        """Write sitemap.xml (every page a reader can reach) and manifest.webmanifest."""
+        site = (self.settings.get("SITEURL") or "").rstrip("/")
+        paths = ["", "subscriptions/", "search/"]
+        shown = {page.source for page in build.pages}
+        paths += sorted(str(Category(name, self.settings).url) for name in shown)
+        paths += [f"friends/{f.slug}/" for f in build.friends]
+        paths += [page.url for page in build.pages]
+        paths += archive
+        writer.write_text("sitemap.xml", pages.sitemap(site, paths))
+        writer.write_text("manifest.webmanifest", _web_manifest(self.settings["SITENAME"], hk))
+
+
+def _web_manifest(name: str, hk: Settings) -> str:
+    """Return manifest.webmanifest: what "add to home screen" shows."""
+    manifest = {
+        "name": name,
+        "short_name": name,
+        "start_url": "./",
+        "scope": "./",
+        "display": "standalone",
+        "background_color": "#fdfcf9",
+        "theme_color": "#b0361f",
+        "lang": catalog.HTML_LANG[hk.lang],
+        "icons": [
+            {"src": f"theme/icons/icon-{n}.png", "sizes": f"{n}x{n}", "type": "image/png"}
+            for n in (192, 512)
+        ]
+        + [{"src": "theme/icons/icon.svg", "sizes": "any", "type": "image/svg+xml"}],
+    }
+    return json.dumps(manifest, ensure_ascii=False, indent=1)

@@ -1,0 +1,128 @@
+"""Pelican glue (shell): read the world, assemble the build, make the Articles, hand over.
+
+register() connects module-level receivers (blinker holds receivers weakly). Pelican calls them
+in this order: `configure` when it starts, `add_entries` while it reads content, then our
+generator (generator.py) and writer (writer.py), which take the build from the handoff.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemBytecodeCache
+from pelican import signals
+from pelican.generators import ArticlesGenerator, Generator
+from pelican.utils import order_content
+from pelican.writers import Writer
+
+from ..core import catalog, manifest
+from ..core.assemble import Options, assemble
+from ..core.errors import SettingsError
+from ..core.settings import Settings
+from ..storage.store import Store
+from .articles import ArticleMaker
+from .digests import load_manifest, manifest_of, site_digest, stamp, theme_contract
+from .handoff import hand_over
+from .world import read_world
+
+log = logging.getLogger(__name__)
+NOT_BY_HAOKAN = (
+    "Haokan needs its own settings, which `invoke build` (or `python -m haokan build`) reads "
+    "from the settings file; plain `pelican` cannot tell it where that file is"
+)
+
+
+def haokan_settings(pelican_settings: dict[str, Any]) -> Settings:
+    """Return the Settings the build was started with; refuse a build started without them."""
+    given = pelican_settings.get("HAOKAN")
+    if not isinstance(given, Settings):
+        raise SettingsError(NOT_BY_HAOKAN)
+    return given
+
+
+def configure(pelican: Any) -> None:
+    """Force Jinja autoescaping and give templates the string catalog."""
+    settings = pelican.settings
+    hk = haokan_settings(settings)
+    # Feed text is escaped by Jinja; only sanitized HTML is ever wrapped in Markup.
+    # Compiled templates are kept beside the store: compiling them took a third of a rebuild.
+    cache = hk.store.parent / "templates"
+    cache.mkdir(parents=True, exist_ok=True)
+    settings["JINJA_ENVIRONMENT"] = {
+        **settings.get("JINJA_ENVIRONMENT", {}),
+        "autoescape": True,
+        "bytecode_cache": FileSystemBytecodeCache(str(cache)),
+    }
+    settings["JINJA_GLOBALS"] = {
+        **settings.get("JINJA_GLOBALS", {}),
+        "T": catalog.strings(hk.lang),
+        "HTML_LANG": catalog.HTML_LANG[hk.lang],
+    }
+
+
+def _plan(settings: dict[str, Any], pages: list[tuple[str, str, str]]) -> manifest.Plan:
+    """Return what this build must redo, against the manifest of the last build."""
+    previous = load_manifest(manifest_of(settings))
+    output = settings["OUTPUT_PATH"]
+    untouched = bool(theme_contract(Path(settings["THEME"]))) and manifest.intact(
+        previous.files, {name: stamp(os.path.join(output, name)) for name in previous.files}
+    )
+    return manifest.plan(previous, site_digest(settings), pages, untouched)
+
+
+def add_entries(generator: ArticlesGenerator) -> None:
+    """Add stored entries of current subscriptions as Articles, with who recommended them."""
+    settings = generator.settings
+    hk = haokan_settings(settings)
+    options = Options(
+        hk.zone,
+        catalog.strings(hk.lang)["me"],
+        settings["ARTICLE_URL"],
+        hk.window_days,
+        hk.max_per_subscription,
+    )
+    build = assemble(read_world(hk), options)
+    # When every list page and feed of the last build still stands (same entries, same site),
+    # only the articles whose own page changed are handed to Pelican (core/manifest.py).
+    plan = _plan(settings, [(p.slug, p.list_digest, p.page_digest) for p in build.pages])
+    wanted = [p for p in build.pages if plan.renders(p.slug, p.page_digest)]
+    html = {}
+    if wanted:
+        with Store(hk.store) as store:
+            html = store.contents([p.slug for p in wanted])
+    maker = ArticleMaker(settings, generator.context, generator.path)
+    generator.articles.extend(maker.make_all(wanted, html))
+    generator.articles = order_content(generator.articles, settings["ARTICLE_ORDER_BY"])
+    hand_over(generator.context, build, plan)
+    generator.context["haokan_friends"] = {f.slug: f for f in build.friends}  # for the theme
+    log.info(
+        "Haokan: %d entries, %d social items, %d friends",
+        len(build.pages),
+        len(build.items),
+        len(build.friends),
+    )
+
+
+def get_writer(pelican: Any) -> type[Writer]:
+    """Return our writer class: it renders and writes only what changed (writer.py)."""
+    from .writer import IncrementalWriter
+
+    return IncrementalWriter
+
+
+def get_generators(pelican: Any) -> type[Generator]:
+    """Return our generator class (Pelican instantiates it)."""
+    from .generator import HaokanGenerator
+
+    return HaokanGenerator
+
+
+def register() -> None:
+    """Connect the receivers (module-level functions: blinker holds receivers weakly)."""
+    signals.initialized.connect(configure)
+    signals.article_generator_pretaxonomy.connect(add_entries)
+    signals.get_generators.connect(get_generators)
+    signals.get_writer.connect(get_writer)

@@ -1,0 +1,105 @@
+"""Run one Pelican build (shell) with the settings Haokan already read, and report what it did."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import BuildFailed, SettingsError
+from ..core.settings import Settings
+from ..storage.atomic import write_atomically
+from .digests import forget_pages, load_manifest, manifest_of, manifest_path
+
+# Pelican makes these relative to the settings file's folder when it reads the file itself.
+PATH_SETTINGS = ("PATH", "OUTPUT_PATH", "THEME", "CACHE_PATH")
+
+
+@dataclass(frozen=True)
+class BuildStats:
+    """What one build did, for the owner and for tests and benchmarks (`last_build`)."""
+
+    output: str
+    pages: int  # HTML pages the site has
+    written: int
+    unchanged: int
+    reused: int
+    removed: int
+    seconds: float
+
+
+def pelican_settings(hk: Settings, output: Path | None = None) -> dict[str, Any]:
+    """Return Pelican's settings from the same values Haokan's came from.
+
+    Pelican, given the file, would execute it again; given its values (with the paths it
+    would make absolute made so here, as it makes them), it executes nothing.
+    """
+    from pelican.settings import read_settings
+
+    values = dict(hk.pelican)
+    base = hk.source.parent
+    for name in PATH_SETTINGS:
+        if values.get(name) is not None:
+            absolute = os.path.abspath(os.path.normpath(base / str(values[name])))
+            if name != "THEME" or os.path.exists(absolute):  # THEME may name a built-in theme
+                values[name] = absolute
+    if values.get("PLUGIN_PATHS") is not None:
+        values["PLUGIN_PATHS"] = [os.path.abspath(base / str(p)) for p in values["PLUGIN_PATHS"]]
+    values |= {"HAOKAN": hk, "OUTPUT_PATH": str(output or hk.output), "SITENAME": hk.site_name}
+    settings: dict[str, Any] = read_settings(None, override=values)
+    return settings
+
+
+def stats_path(hk: Settings, output: str | Path) -> Path:
+    """Return where the record of the last build into `output` is kept."""
+    return manifest_path(hk.store, output).with_suffix(".stats.json")
+
+
+def last_build(hk: Settings, output: Path | None = None) -> BuildStats:
+    """Return what the last build into `output` (default OUTPUT_PATH) did."""
+    data = json.loads(stats_path(hk, output or hk.output).read_text("utf-8"))
+    return BuildStats(**data)
+
+
+def build(hk: Settings, output: Path | None = None, clean: bool = False) -> BuildStats:
+    """Build the site with Pelican, offline; return what the build did.
+
+    Pages whose inputs did not change are reused and files whose bytes did not change are not
+    rewritten (writer.py); `clean` renders every page again.
+    """
+    from pelican import Pelican
+    from pelican.log import init as init_logging
+
+    out = output or hk.output
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SettingsError(
+            f"{hk.source}: OUTPUT_PATH {out} cannot be created "
+            f"({error.strerror}); choose a writable folder"
+        ) from error
+    init_logging(level=logging.WARNING, fatal="errors", name="pelican")
+    settings = pelican_settings(hk, output)
+    if clean:
+        forget_pages(settings)
+    started = time.monotonic()
+    try:
+        Pelican(settings).run()
+    except (RuntimeError, OSError) as error:  # --fatal errors turns logged errors into these
+        raise BuildFailed(f"the build failed: {error}") from error
+    done = load_manifest(manifest_of(settings))
+    stats = BuildStats(
+        settings["OUTPUT_PATH"],
+        sum(1 for name in done.files if name.endswith(".html")),
+        done.stats.written,
+        done.stats.unchanged,
+        done.stats.reused,
+        done.stats.removed,
+        round(time.monotonic() - started, 3),
+    )
+    write_atomically(stats_path(hk, out), json.dumps(vars(stats)).encode())
+    return stats

@@ -1,0 +1,32 @@
+"""Read a build's inputs (shell): the owner's files and the store, once, into a frozen World."""
+
+from __future__ import annotations
+
+import logging
+
+from ..core.assemble import World
+from ..core.settings import Settings
+from ..storage import owner
+from ..storage.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def read_world(hk: Settings) -> World:
+    """Return subscriptions, friends, marks and what the store holds of them."""
+    subscriptions = owner.read_subscriptions(hk.subscriptions)
+    friends = owner.read_friends(hk.friends)
+    marks = owner.read_marks(hk.marks_dir, hk.zone)
+    if not hk.store.exists():
+        log.warning("No store at %s yet: run `invoke fetch` first", hk.store)
+        return World(subscriptions, friends, marks, (), (), {}, None)
+    with Store(hk.store) as store:
+        return World(
+            subscriptions,
+            friends,
+            marks,
+            tuple(store.entries([s.url for s in subscriptions], content=False)),
+            tuple(store.entries([f.feed_url for f in friends])),
+            store.feed_statuses(),
+            store.last_fetch(),
+        )

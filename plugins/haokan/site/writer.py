@@ -1,0 +1,273 @@
+"""Incremental builds (shell): Pelican's writer, rendering a page only when its inputs changed,
+writing a file only when its bytes changed, and removing what the build no longer produces.
+
+The decisions are core/manifest.py's; this does the IO. A page's digest covers the site-wide
+inputs (Haokan's code, the theme, the settings) and what its template reads beyond them: the
+values Pelican passes for that page plus the context names the theme declares for it in
+`haokan-theme.json`. Only a theme carrying that declaration has pages reused, and only the
+templates it lists; everything else is rendered each time and written only when it changed.
+The result is byte-for-byte a clean build's (tests/test_incremental.py).
+
+Trade-off: Pelican sends `content_written` for each page it renders; a reused page is not
+rendered, so it is not sent. No receiver Haokan connects needs it; a plugin that does must
+build with `--clean`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import os
+from pathlib import Path
+from typing import IO, Any
+
+from pelican.urlwrappers import URLWrapper
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from ..core import manifest
+from ..core.assemble import ArticlePage
+from ..core.manifest import Call, Manifest, Plan, Stamp
+from ..storage.atomic import write_atomically
+from .digests import load_manifest, manifest_of, site_digest, stamp, theme_contract
+from .handoff import received
+
+# Keyword values Pelican passes that our templates never read.
+IGNORED_VALUES = frozenset({"all_articles", "blog"})
+# Pages made from the list of articles; with the feeds, they stand while that list does.
+LIST_TEMPLATES = frozenset({"category.html", "index.html"})
+
+
+class _Unknown(Exception):
+    """A value we cannot fingerprint: the page is rendered."""
+
+
+class _ChangedOnly(io.StringIO):
+    """A text file that reaches the disk on close only if its bytes differ from what is there."""
+
+    def __init__(self, writer: IncrementalWriter, path: str, encoding: str) -> None:
+        super().__init__()
+        self.writer, self.path, self.charset = writer, path, encoding
+
+    def close(self) -> None:
+        if not self.closed:
+            data = self.getvalue().encode(self.charset)
+            super().close()
+            self.writer.put(self.path, data)
+
+
+class IncrementalWriter(Writer):  # type: ignore[misc]
+    """Pelican's writer, reusing unchanged pages and writing only changed bytes."""
+
+    def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
+        super().__init__(output_path, settings)
+        self.path = manifest_of(self.settings)
+        self.site = site_digest(self.settings)
+        self.contract = theme_contract(Path(self.settings["THEME"]))
+        self.previous = load_manifest(self.path)
+        if self.previous.site != self.site:  # other code, theme or settings: no page stands
+            self.previous = dataclasses.replace(self.previous, calls={})
+        self.calls: dict[str, Call] = {}
+        self.files: dict[str, Stamp] = {}
+        self.stats = {"written": 0, "unchanged": 0, "reused": 0, "removed": 0}
+        self._call_files: list[str] | None = None
+        self._plan: Plan | None = None
+        self._memo: dict[int, tuple[object, str]] = {}  # holds the value: its id stays unique
+
+    # --- the manifest ---------------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Keep what a partial build did not redo, delete what earlier builds produced and
+        this one did not, and save the manifest."""
+        if self._plan is not None:
+            for name, call in manifest.carried(self.previous, self._plan, self.calls).items():
+                self.calls[name] = call
+                self.files.update({f: self.previous.files[f] for f in call.files})
+                self.stats["reused"] += len(call.files)
+        out = Path(self.output_path).resolve()
+        for name in manifest.orphans(self.previous.files, self.files):
+            path = out / name
+            if path.resolve().is_relative_to(out) and path.is_file():
+                path.unlink()
+                self.stats["removed"] += 1
+                for parent in path.parents:
+                    if parent == out or not parent.is_relative_to(out) or any(parent.iterdir()):
+                        break
+                    parent.rmdir()
+        plan = self._plan or Plan("", {}, {}, False)
+        record = Manifest(
+            self.site,
+            plan.lists,
+            plan.articles,
+            self.calls,
+            self.files,
+            manifest.Stats(**self.stats),
+        )
+        write_atomically(self.path, json.dumps(record.to_json(), separators=(",", ":")).encode())
+
+    # --- writing only what changed --------------------------------------------------------
+
+    def put(self, path: str, data: bytes) -> None:
+        """Write `data` to `path` (a full path) unless the file already holds exactly that."""
+        now = stamp(path)
+        if now is None:  # a new file: nobody can be reading it yet
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as new:
+                new.write(data)
+            self.stats["written"] += 1
+        elif now.size == len(data) and Path(path).read_bytes() == data:
+            self.stats["unchanged"] += 1
+        else:  # replaced whole, so a page being served is never seen half-written
+            write_atomically(Path(path), data, durable=False)
+            self.stats["written"] += 1
+        name = os.path.relpath(path, self.output_path)
+        self.files[name] = stamp(path) or Stamp(len(data), 0)
+        if self._call_files is not None:
+            self._call_files.append(name)
+
+    def write_text(self, name: str, text: str) -> None:
+        """Write a file of our own (feeds, indexes) under the output, if it changed."""
+        self.put(os.path.join(self.output_path, name), text.encode())
+
+    def copy_file(self, source: Path, name: str) -> None:
+        """Copy a file (a friend's avatar) under the output, if it changed."""
+        self.put(os.path.join(self.output_path, name), source.read_bytes())
+
+    def _open_w(self, filename: str, encoding: str, override: bool = False) -> IO[str]:
+        # Pelican's write_file and write_feed open every output file through this (private)
+        # method: the one place to intercept the bytes. Its rule is kept: a file is written
+        # once, unless one write overrides it (tests/test_incremental.py guards the signature).
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(f'Failed to overwrite "{filename}" a second time')
+            return open(os.devnull, "w", encoding=encoding)
+        if filename in self._written_files and not override:
+            raise FileOverwriteFailedError(f'Failed to overwrite "{filename}"')
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return _ChangedOnly(self, filename, encoding)
+
+    # --- reusing pages whose inputs did not change ----------------------------------------
+
+    def _fingerprint(self, value: Any, page: bool = False) -> str:
+        built = getattr(value, "haokan", None)
+        if isinstance(built, ArticlePage):
+            return built.page_digest if page else built.list_digest
+        if isinstance(value, URLWrapper):
+            return f"{type(value).__name__}:{value.name}:{value.slug}"
+        if isinstance(value, list | tuple):
+            known = self._memo.get(id(value))
+            if known is None:
+                known = self._memo[id(value)] = (
+                    value,
+                    manifest.digest(*map(self._fingerprint, value)),
+                )
+            return known[1]
+        if value is None or isinstance(value, str | int | float | bool):
+            return repr(value)
+        params = getattr(type(value), "__dataclass_params__", None)
+        if params is not None and params.frozen:  # a value of ours: its repr is what it holds
+            return repr(value)
+        raise _Unknown(type(value).__name__)
+
+    def _digest(self, head: list[str], values: dict[str, Any]) -> str | None:
+        try:
+            parts = [
+                f"{key}={self._fingerprint(values[key], page=key == 'article')}"
+                for key in sorted(values)
+                if key not in IGNORED_VALUES
+            ]
+        except _Unknown:
+            return None
+        return manifest.digest(*head, *parts)
+
+    def _tracked(self, name: str, digest: str | None, of_articles: bool, render: Any) -> None:
+        """Reuse or render one page (or paginated pages, or feed) and record what it made."""
+        call = self.previous.calls.get(name)
+        if call is not None:
+            now = {f: stamp(os.path.join(self.output_path, f)) for f in call.files}
+            if manifest.reusable(call, digest, self.previous.files, now):
+                self.files.update({f: self.previous.files[f] for f in call.files})
+                self._written_files.update(os.path.join(self.output_path, f) for f in call.files)
+                self.calls[name] = call
+                self.stats["reused"] += len(call.files)
+                return
+        self._call_files = []
+        try:
+            render()
+            self.calls[name] = Call(digest, tuple(self._call_files), of_articles)
+        finally:
+            self._call_files = None
+
+    def _standing(self, context: dict[str, Any], list_output: bool) -> bool:
+        """Return True for a list page or feed that a partial build keeps from the last one."""
+        if self._plan is None:
+            # Pelican builds the writer after the context but hands it only to each write:
+            # the plan comes with the first one.
+            self._plan = received(context).plan
+        return list_output and self._plan.partial
+
+    def write_file(
+        self,
+        name: str,
+        template: Any,
+        context: dict[str, Any],
+        relative_urls: bool = False,
+        paginated: dict[str, Any] | None = None,
+        template_name: str | None = None,
+        override_output: bool = False,
+        url: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        template_file = getattr(template, "name", "")
+        if not name or self._standing(context, template_file in LIST_TEMPLATES):
+            return
+        digest = None
+        reads = self.contract.get(template_file)
+        if reads is not None:
+            values = {**kwargs, **{k: context.get(k) for k in reads}, **(paginated or {})}
+            head = [self.site, name, template_file, str(template_name), str(relative_urls)]
+            digest = self._digest([*head, str(override_output), str(url)], values)
+
+        def render() -> None:
+            super(IncrementalWriter, self).write_file(
+                name,
+                template,
+                context,
+                relative_urls=relative_urls,
+                paginated=paginated,
+                template_name=template_name,
+                override_output=override_output,
+                url=url,
+                **kwargs,
+            )
+
+        self._tracked(name, digest, template_file in self.contract, render)
+
+    def write_feed(
+        self,
+        elements: list[Any],
+        context: dict[str, Any],
+        path: str | None = None,
+        url: str | None = None,
+        feed_type: str = "atom",
+        override_output: bool = False,
+        feed_title: str | None = None,
+    ) -> Any:
+        arguments = (elements, context, path, url, feed_type, override_output, feed_title)
+        if not path:
+            return super().write_feed(*arguments)
+        if self._standing(context, True):
+            return None
+        digest = None
+        if self.contract:
+            shown = elements[: self.settings["FEED_MAX_ITEMS"]]
+            head = [self.site, "feed", path, str(url), feed_type, str(override_output)]
+            digest = self._digest([*head, str(feed_title)], {"elements": shown})
+
+        def render() -> None:
+            super(IncrementalWriter, self).write_feed(*arguments)
+
+        self._tracked(path, digest, True, render)
+        return None

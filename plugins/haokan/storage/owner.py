@@ -1,0 +1,106 @@
+"""The owner's files (shell): read subscriptions, friends and marks from content/, write them
+back whole. Parsing is pure (core/opml.py, core/friends.py, core/marks.py); this only does IO."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from ..core import marks as markfile
+from ..core.errors import MarkError, OpmlError
+from ..core.friends import AVATAR_MAX_BYTES, Friend, parse_friends
+from ..core.marks import Mark
+from ..core.model import Subscription
+from ..core.opml import parse_opml, render_opml
+from ..core.urls import absolute_url, canonical_url
+from .atomic import write_atomically
+
+SUBSCRIPTIONS_TITLE = "好看 subscriptions"
+
+
+def read_file(path: Path, missing_ok: bool = True) -> bytes:
+    """Return an owner's OPML file (empty when absent and `missing_ok`); raise OpmlError."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as error:
+        if missing_ok:
+            return b""
+        raise OpmlError(f"{path}: no such file") from error
+    except OSError as error:
+        raise OpmlError(f"{path}: cannot read ({error.strerror})") from error
+
+
+def read_subscriptions(path: Path) -> tuple[Subscription, ...]:
+    """Return the feeds of the owner's OPML file (an absent file holds none)."""
+    data = read_file(path)
+    return parse_opml(data, str(path), allow_paths=True, unique=True) if data else ()
+
+
+def write_subscriptions(path: Path, subscriptions: tuple[Subscription, ...], now: datetime) -> None:
+    """Replace the owner's OPML file with these subscriptions."""
+    write_atomically(path, render_opml(SUBSCRIPTIONS_TITLE, subscriptions, now))
+
+
+def read_friends(path: Path) -> tuple[Friend, ...]:
+    """Return the friends listed in `path` (an absent file lists none); check their avatars."""
+    data = read_file(path)
+    friends = parse_friends(data, path) if data else ()
+    for friend in friends:
+        avatar = friend.avatar
+        if avatar is not None and (
+            not avatar.is_file() or avatar.stat().st_size > AVATAR_MAX_BYTES
+        ):
+            raise OpmlError(
+                f"{path}: friend {friend.name!r}: avatar {avatar} is missing or larger "
+                f"than {AVATAR_MAX_BYTES >> 10} KiB"
+            )
+    return friends
+
+
+def read_marks(folder: Path, zone: tzinfo) -> tuple[Mark, ...]:
+    """Return every mark in `folder`, newest first; one per article (the newest file wins)."""
+    found = []
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise MarkError(f"{path}: cannot read the mark ({error})") from error
+        found.append(markfile.parse_mark(text, path, zone))
+    return markfile.newest_per_article(found)
+
+
+def find_mark(folder: Path, link: str, zone: tzinfo) -> Mark | None:
+    """Return the mark of the article at `link` (whatever its tracking parameters), if any."""
+    wanted = canonical_url(absolute_url(link) or link)
+    return next((m for m in read_marks(folder, zone) if m.canonical == wanted), None)
+
+
+def save_mark(
+    folder: Path, link: str, title: str, note: str, now: datetime, zone: tzinfo
+) -> tuple[Path, bool]:
+    """Write (or update) the mark for `link`; return its path and whether it already existed.
+
+    Marking the same article again keeps its file and date, and replaces title and note.
+    """
+    url = absolute_url(link)
+    if url is None:
+        raise MarkError(f"{link!r} is not an http(s) URL")
+    existing = find_mark(folder, url, zone)
+    if existing is not None:
+        text = markfile.render_mark(
+            title or existing.title, existing.link, existing.date, note, existing.via
+        )
+        write_atomically(existing.path, text.encode("utf-8"))
+        return existing.path, True
+    path = folder / markfile.file_name(title, url)
+    text = markfile.render_mark(title or url, url, now.astimezone(zone), note)
+    write_atomically(path, text.encode("utf-8"))
+    return path, False
+
+
+def remove_mark(folder: Path, link: str, zone: tzinfo) -> Path | None:
+    """Delete the mark for `link`; return the file removed, or None if it was not marked."""
+    mark = find_mark(folder, link, zone)
+    if mark is not None:
+        mark.path.unlink()
+    return mark.path if mark else None
