@@ -69,6 +69,39 @@ def _ours(tag) -> bool:
     return is_search and (tag.name == "form" or tag.get("id") == "q")
 
 
+def _tag_problems(tag) -> list[str]:
+    problems = []
+    if tag.name in FORBIDDEN_TAGS and not _ours(tag):
+        problems.append(f"<{tag.name}>")
+    if tag.name == "meta" and tag.get("http-equiv", "").lower() == "refresh":
+        problems.append("meta refresh")
+    if tag.name == "iframe" and (tag.get("srcdoc") is not None or not tag.get("sandbox")):
+        problems.append("unsandboxed iframe")
+    return problems
+
+
+def _bad_urls(value: str) -> list[str]:
+    """Return the URLs in an attribute value whose scheme is neither http(s) nor mailto."""
+    return [
+        url
+        for url in str(value).replace(",", " ").split()
+        if ":" in url.split("/")[0] and not url.lower().startswith(("http:", "https:", "mailto:"))
+    ]
+
+
+def _attribute_problems(tag) -> list[str]:
+    problems = []
+    for name, value in tag.attrs.items():
+        lowered = name.lower()
+        if lowered.startswith("on"):
+            problems.append(f"{name} on <{tag.name}>")
+        if lowered == "style":
+            problems.append(f"style on <{tag.name}>")
+        if lowered in URL_ATTRIBUTES and tag.name != "meta":
+            problems += [f"{name}={url!r} on <{tag.name}>" for url in _bad_urls(value)]
+    return problems
+
+
 def inert_problems(html: str, parser: str = "html.parser") -> list[str]:
     """Return everything executable in an HTML document: handlers, bad URLs, bad elements.
 
@@ -78,23 +111,7 @@ def inert_problems(html: str, parser: str = "html.parser") -> list[str]:
 
     problems = []
     for tag in BeautifulSoup(html, parser).find_all(True):
-        if tag.name in FORBIDDEN_TAGS and not _ours(tag):
-            problems.append(f"<{tag.name}>")
-        if tag.name == "meta" and tag.get("http-equiv", "").lower() == "refresh":
-            problems.append("meta refresh")
-        if tag.name == "iframe" and (tag.get("srcdoc") is not None or not tag.get("sandbox")):
-            problems.append("unsandboxed iframe")
-        for name, value in tag.attrs.items():
-            if name.lower().startswith("on"):
-                problems.append(f"{name} on <{tag.name}>")
-            if name.lower() == "style":
-                problems.append(f"style on <{tag.name}>")
-            if name.lower() in URL_ATTRIBUTES and tag.name != "meta":
-                for url in str(value).replace(",", " ").split():
-                    if ":" in url.split("/")[0] and not url.lower().startswith(
-                        ("http:", "https:", "mailto:")
-                    ):
-                        problems.append(f"{name}={url!r} on <{tag.name}>")
+        problems += _tag_problems(tag) + _attribute_problems(tag)
     return problems
 
 

@@ -151,13 +151,41 @@ def _references(
     return refs
 
 
-def assemble(world: World, options: Options) -> Build:
-    """Return the build of `world`: ranked items, the pages, the archive, names and digests."""
-    moment = as_of(world)
-    names = {
+def _names(world: World) -> dict[str, str]:
+    """Return every subscription's name, by URL."""
+    return {
         s.url: display_name(s, world.feeds[s.url].title if s.url in world.feeds else "")
         for s in world.subscriptions
     }
+
+
+def _pages(
+    world: World,
+    shown: list[StoredEntry],
+    names: Mapping[str, str],
+    urls: Mapping[str, str],
+    items: list[social.SocialItem],
+) -> tuple[ArticlePage, ...]:
+    """Return the page of each shown entry, with who recommended it and its digests."""
+    by_canonical = {item.canonical: item for item in items}
+    by_url = {s.url: s for s in world.subscriptions}
+    digests = _Digests(world.friends)
+    pages = []
+    for row in shown:
+        item = by_canonical.get(canonical_url(row.entry.link)) if row.entry.link else None
+        name = names[row.feed_url]
+        pages.append(
+            ArticlePage(
+                row, by_url[row.feed_url], name, urls[row.slug], item, *digests(row, name, item)
+            )
+        )
+    return tuple(pages)
+
+
+def assemble(world: World, options: Options) -> Build:
+    """Return the build of `world`: ranked items, the pages, the archive, names and digests."""
+    moment = as_of(world)
+    names = _names(world)
     wanted = {m.canonical for m in world.marks}
     wanted |= {canonical_url(r.entry.link) for r in world.recommended if r.entry.link}
     # The window moves with fetches, not with marks: a new mark never re-pages the site.
@@ -172,21 +200,9 @@ def assemble(world: World, options: Options) -> Build:
     weights = {f.slug: f.weight for f in world.friends}
     recs = recommendations(world, options.owner, options.zone)
     items = social.merge(recs, _references(shown, names, urls), weights, moment)
-    by_canonical = {item.canonical: item for item in items}
-    by_url = {s.url: s for s in world.subscriptions}
-    digests = _Digests(world.friends)
-    pages = []
-    for row in shown:
-        item = by_canonical.get(canonical_url(row.entry.link)) if row.entry.link else None
-        name = names[row.feed_url]
-        pages.append(
-            ArticlePage(
-                row, by_url[row.feed_url], name, urls[row.slug], item, *digests(row, name, item)
-            )
-        )
     return Build(
         moment,
-        tuple(pages),
+        _pages(world, shown, names, urls, items),
         tuple(archived),
         tuple(items),
         names,

@@ -14,7 +14,8 @@ from ..core.parse import FeedRefused
 from ..core.text import one_line
 from ..core.urls import absolute_url
 from .containment import ParseJob, ParserPool
-from .net import SUBSCRIPTION_BODY_CAP, Allowance, fetch, new_client
+from .guard import Allowance
+from .net import SUBSCRIPTION_BODY_CAP, fetch, new_client
 
 FEED_TYPES = (
     "application/atom+xml",

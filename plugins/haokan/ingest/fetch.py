@@ -20,7 +20,8 @@ from ..core.times import utc_minutes
 from ..storage import owner
 from ..storage.store import Store
 from .containment import ParseJob, ParserPool
-from .net import FRIEND_BODY_CAP, SUBSCRIPTION_BODY_CAP, Allowance, Fetched, fetch, new_client
+from .guard import Allowance
+from .net import FRIEND_BODY_CAP, SUBSCRIPTION_BODY_CAP, Fetched, fetch, new_client
 
 Outcome = Literal["updated", "unchanged", "not_modified", "failed", "skipped"]
 

@@ -1,21 +1,18 @@
-"""HTTP for hostile feeds: public addresses only, few redirects, capped bodies, hard deadlines."""
+"""HTTP for hostile feeds: few redirects, capped bodies, hard deadlines (addresses: guard.py)."""
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from typing import Literal
 
-import httpcore
 import httpx
 
 from ..core.urls import absolute_url
+from .guard import AddressRefused, Allowance, GuardedTransport
 
 MAX_REDIRECTS = 5
 CONNECT_TIMEOUT = 5.0
@@ -27,101 +24,6 @@ ACCEPT = (
     "application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
-
-
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-# HAOKAN_ALLOW_PRIVATE_ADDRESSES: False (public only), True (anything), or networks to allow too.
-Allowance = bool | tuple[Network, ...]
-
-
-class AddressRefused(httpcore.ConnectError):
-    """The host resolves to an address we must not connect to."""
-
-
-def _address(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        return ip.ipv4_mapped
-    return ip
-
-
-def is_public(address: str) -> bool:
-    """Return True for a globally routable unicast address."""
-    ip = _address(address)
-    return ip.is_global and not ip.is_multicast
-
-
-def permitted(address: str, allowance: Allowance) -> bool:
-    """Return True when we may connect to `address`."""
-    if allowance is True or is_public(address):
-        return True
-    return allowance is not False and any(_address(address) in net for net in allowance)
-
-
-class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """Resolve, check every address, then connect to a checked address (no DNS rebinding)."""
-
-    def __init__(self, allowance: Allowance) -> None:
-        self.allowance = allowance
-        self.inner = httpcore.AnyIOBackend()
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        loop = asyncio.get_running_loop()
-        try:
-            infos = await asyncio.wait_for(
-                loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout
-            )
-        except (OSError, TimeoutError) as error:
-            raise httpcore.ConnectError(f"cannot resolve {host}: {error}") from error
-        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
-        refused = [a for a in addresses if not permitted(a, self.allowance)]
-        if refused:  # one bad address refuses the host: no rebinding between answers
-            raise AddressRefused(
-                f"{host} resolves to {refused[0]}, which is not a public address "
-                "(HAOKAN_ALLOW_PRIVATE_ADDRESSES can allow it)"
-            )
-        last: Exception | None = None
-        for address in addresses:
-            try:
-                return await self.inner.connect_tcp(
-                    address, port, timeout, local_address, socket_options
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
-                last = error
-        raise last or httpcore.ConnectError(f"no address for {host}")
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise httpcore.ConnectError("unix sockets are not feeds")
-
-    async def sleep(self, seconds: float) -> None:
-        await self.inner.sleep(seconds)
-
-
-class GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx's transport with our address guard as the network backend."""
-
-    def __init__(self, allowance: Allowance) -> None:
-        super().__init__(trust_env=False, retries=0)
-        # httpx has no public hook for the network backend; swap in a pool that uses ours.
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=100,
-            max_keepalive_connections=20,
-            keepalive_expiry=5.0,
-            network_backend=GuardedBackend(allowance),
-        )
 
 
 def new_client(

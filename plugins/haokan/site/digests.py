@@ -13,8 +13,10 @@ from typing import Any
 
 import jinja2
 import pelican
+from pelican.urlwrappers import URLWrapper
 
 from ..core import manifest
+from ..core.assemble import ArticlePage
 from ..core.manifest import Manifest, Stamp
 from ..core.settings import Settings
 from ..storage.atomic import write_atomically
@@ -23,6 +25,8 @@ PACKAGE = Path(__file__).resolve().parent.parent  # Haokan's code: a change re-r
 THEME_CONTRACT = "haokan-theme.json"
 # Settings that hold this build's own objects rather than the owner's choices.
 UNHASHED = frozenset({"HAOKAN"})
+# Keyword values Pelican passes that our templates never read.
+IGNORED_VALUES = frozenset({"all_articles", "blog"})
 
 
 def theme_contract(theme: Path) -> Mapping[str, tuple[str, ...]]:
@@ -112,3 +116,50 @@ def forget_pages(settings: Mapping[str, Any]) -> None:
     if previous.files:
         record = Manifest(files=previous.files)
         write_atomically(path, json.dumps(record.to_json(), separators=(",", ":")).encode())
+
+
+class _Unknown(Exception):
+    """A value we cannot fingerprint: the page is rendered."""
+
+
+class Fingerprints:
+    """Digests of what a template is given: a page whose digest is unchanged may be reused.
+
+    An article stands for itself by its `ArticlePage` digests (its list items by one, its own
+    page by the other); lists are memoized, since a build hands the same list to many pages.
+    """
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[object, str]] = {}  # holds the value: its id stays unique
+
+    def of(self, value: Any, page: bool = False) -> str:
+        """Return the fingerprint of one value; raise _Unknown for one we cannot vouch for."""
+        built = getattr(value, "haokan", None)
+        if isinstance(built, ArticlePage):
+            return built.page_digest if page else built.list_digest
+        if isinstance(value, URLWrapper):
+            return f"{type(value).__name__}:{value.name}:{value.slug}"
+        if isinstance(value, list | tuple):
+            known = self._memo.get(id(value))
+            if known is None:
+                known = self._memo[id(value)] = (value, manifest.digest(*map(self.of, value)))
+            return known[1]
+        if value is None or isinstance(value, str | int | float | bool):
+            return repr(value)
+        params = getattr(type(value), "__dataclass_params__", None)
+        if params is not None and params.frozen:  # a value of ours: its repr is what it holds
+            return repr(value)
+        raise _Unknown(type(value).__name__)
+
+    def page(self, head: list[str], values: dict[str, Any]) -> str | None:
+        """Return the digest of a page: `head` and the values its template reads; None when
+        one of them cannot be fingerprinted (the page is then rendered every time)."""
+        try:
+            parts = [
+                f"{key}={self.of(values[key], page=key == 'article')}"
+                for key in sorted(values)
+                if key not in IGNORED_VALUES
+            ]
+        except _Unknown:
+            return None
+        return manifest.digest(*head, *parts)

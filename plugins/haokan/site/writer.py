@@ -22,24 +22,23 @@ import os
 from pathlib import Path
 from typing import IO, Any
 
-from pelican.urlwrappers import URLWrapper
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from ..core import manifest
-from ..core.assemble import ArticlePage
 from ..core.manifest import Call, Manifest, Plan, Stamp
 from ..storage.atomic import write_atomically
-from .digests import load_manifest, manifest_of, site_digest, stamp, theme_contract
+from .digests import (
+    Fingerprints,
+    load_manifest,
+    manifest_of,
+    site_digest,
+    stamp,
+    theme_contract,
+)
 from .handoff import received
 
-# Keyword values Pelican passes that our templates never read.
-IGNORED_VALUES = frozenset({"all_articles", "blog"})
 # Pages made from the list of articles; with the feeds, they stand while that list does.
 LIST_TEMPLATES = frozenset({"category.html", "index.html"})
-
-
-class _Unknown(Exception):
-    """A value we cannot fingerprint: the page is rendered."""
 
 
 class _ChangedOnly(io.StringIO):
@@ -72,7 +71,7 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
         self.stats = {"written": 0, "unchanged": 0, "reused": 0, "removed": 0}
         self._call_files: list[str] | None = None
         self._plan: Plan | None = None
-        self._memo: dict[int, tuple[object, str]] = {}  # holds the value: its id stays unique
+        self.fingerprints = Fingerprints()
 
     # --- the manifest ---------------------------------------------------------------------
 
@@ -150,38 +149,6 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
 
     # --- reusing pages whose inputs did not change ----------------------------------------
 
-    def _fingerprint(self, value: Any, page: bool = False) -> str:
-        built = getattr(value, "haokan", None)
-        if isinstance(built, ArticlePage):
-            return built.page_digest if page else built.list_digest
-        if isinstance(value, URLWrapper):
-            return f"{type(value).__name__}:{value.name}:{value.slug}"
-        if isinstance(value, list | tuple):
-            known = self._memo.get(id(value))
-            if known is None:
-                known = self._memo[id(value)] = (
-                    value,
-                    manifest.digest(*map(self._fingerprint, value)),
-                )
-            return known[1]
-        if value is None or isinstance(value, str | int | float | bool):
-            return repr(value)
-        params = getattr(type(value), "__dataclass_params__", None)
-        if params is not None and params.frozen:  # a value of ours: its repr is what it holds
-            return repr(value)
-        raise _Unknown(type(value).__name__)
-
-    def _digest(self, head: list[str], values: dict[str, Any]) -> str | None:
-        try:
-            parts = [
-                f"{key}={self._fingerprint(values[key], page=key == 'article')}"
-                for key in sorted(values)
-                if key not in IGNORED_VALUES
-            ]
-        except _Unknown:
-            return None
-        return manifest.digest(*head, *parts)
-
     def _tracked(self, name: str, digest: str | None, of_articles: bool, render: Any) -> None:
         """Reuse or render one page (or paginated pages, or feed) and record what it made."""
         call = self.previous.calls.get(name)
@@ -228,7 +195,7 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
         if reads is not None:
             values = {**kwargs, **{k: context.get(k) for k in reads}, **(paginated or {})}
             head = [self.site, name, template_file, str(template_name), str(relative_urls)]
-            digest = self._digest([*head, str(override_output), str(url)], values)
+            digest = self.fingerprints.page([*head, str(override_output), str(url)], values)
 
         def render() -> None:
             super(IncrementalWriter, self).write_file(
@@ -264,7 +231,7 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
         if self.contract:
             shown = elements[: self.settings["FEED_MAX_ITEMS"]]
             head = [self.site, "feed", path, str(url), feed_type, str(override_output)]
-            digest = self._digest([*head, str(feed_title)], {"elements": shown})
+            digest = self.fingerprints.page([*head, str(feed_title)], {"elements": shown})
 
         def render() -> None:
             super(IncrementalWriter, self).write_feed(*arguments)

@@ -4,26 +4,23 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from ..core.errors import StoreError
-from ..core.model import Entry, Feed, FeedKind, FeedStatus, StoredEntry
+from ..core.model import Entry, Feed, FeedKind
 from ..core.urls import canonical_url
+from .reads import Reads
 from .rows import (
     ENTRY_COLUMNS,
     ENTRY_VALUES,
-    FEED_STATUS_COLUMNS,
     SCHEMA,
     SCHEMA_VERSION,
     entry_slug,
     entry_values,
-    feed_status,
     iso,
-    moment,
-    stored_entry,
 )
 
 APPLICATION_ID = 0x48414F4B  # "HAOK": tells our store from any other SQLite file
@@ -41,8 +38,8 @@ _UPDATE = (
 _HEALTHY = "last_error = NULL, failures = 0, next_attempt = NULL"
 
 
-class Store:
-    """One open store; use as a context manager."""
+class Store(Reads):
+    """One open store; use as a context manager. Writing is here, reading in reads.py."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -125,24 +122,6 @@ class Store:
             )
         return row is not None
 
-    # -- feeds ----------------------------------------------------------------------------
-
-    def feed_status(self, url: str, kind: FeedKind) -> FeedStatus:
-        """Return what we know about fetching `url` (a blank status for a new feed)."""
-        row = self.db.execute(
-            f"SELECT {', '.join(FEED_STATUS_COLUMNS)} FROM feeds WHERE url = :url", {"url": url}
-        ).fetchone()
-        return FeedStatus(url, kind) if row is None else feed_status(row)
-
-    def feed_statuses(self) -> dict[str, FeedStatus]:
-        """Return what the store knows of every feed, with its entry count and newest date."""
-        columns = ", ".join(f"f.{c}" for c in FEED_STATUS_COLUMNS)
-        rows = self.db.execute(
-            f"SELECT {columns}, count(e.key) AS entries, max(e.published) AS newest"
-            " FROM feeds f LEFT JOIN entries e ON e.feed_url = f.url GROUP BY f.url"
-        )
-        return {row["url"]: feed_status(row) for row in rows}
-
     def _ensure_feed(self, url: str, kind: FeedKind) -> None:
         self.db.execute(
             "INSERT INTO feeds (url, kind) VALUES (:url, :kind) ON CONFLICT(url) DO NOTHING",
@@ -184,20 +163,7 @@ class Store:
         new = updated = 0
         with self.transaction() as db:
             self._ensure_feed(url, kind)
-            db.execute(
-                "UPDATE feeds SET title = :title, site_url = :site_url, image = :image,"
-                " etag = :etag, last_modified = :last_modified, last_attempt = :now,"
-                f" last_success = :now, {_HEALTHY} WHERE url = :url",
-                {
-                    "title": feed.title,
-                    "site_url": feed.site_url,
-                    "image": feed.image,
-                    "etag": etag,
-                    "last_modified": last_modified,
-                    "now": iso(now),
-                    "url": url,
-                },
-            )
+            self._fetched(url, feed, etag, last_modified, now)
             known = {
                 row["key"]: row["fingerprint"]
                 for row in db.execute(
@@ -219,6 +185,25 @@ class Store:
             )
         return new, updated
 
+    def _fetched(
+        self, url: str, feed: Feed, etag: str | None, last_modified: str | None, now: datetime
+    ) -> None:
+        """Record a successful fetch of `feed`: its own details, its validators, its health."""
+        self.db.execute(
+            "UPDATE feeds SET title = :title, site_url = :site_url, image = :image,"
+            " etag = :etag, last_modified = :last_modified, last_attempt = :now,"
+            f" last_success = :now, {_HEALTHY} WHERE url = :url",
+            {
+                "title": feed.title,
+                "site_url": feed.site_url,
+                "image": feed.image,
+                "etag": etag,
+                "last_modified": last_modified,
+                "now": iso(now),
+                "url": url,
+            },
+        )
+
     @staticmethod
     def _row(url: str, entry: Entry, published: str | None) -> dict[str, object]:
         return {
@@ -233,28 +218,6 @@ class Store:
         row = self._row(url, entry, iso(entry.published or estimated))
         row |= {"slug": entry_slug(url, entry.key, entry.title), "first_seen": iso(now)}
         self.db.execute(_INSERT, row)
-
-    # -- reading ----------------------------------------------------------------------------
-
-    def entries(self, feed_urls: Sequence[str], content: bool = True) -> list[StoredEntry]:
-        """Return every stored entry of these feeds, newest first (ties by slug); without
-        `content` their HTML is left out (empty), which keeps a large store light to list."""
-        columns = [c if c != "content" or content else "'' AS content" for c in ENTRY_COLUMNS]
-        rows = self.db.execute(
-            f"SELECT {', '.join(columns)} FROM entries"
-            " WHERE feed_url IN (SELECT value FROM json_each(:urls))"
-            " ORDER BY published DESC, slug",
-            {"urls": json.dumps(list(feed_urls))},
-        )
-        return [stored_entry(row) for row in rows]
-
-    def contents(self, slugs: Sequence[str]) -> dict[str, str]:
-        """Return the sanitized HTML of these entries, by slug."""
-        rows = self.db.execute(
-            "SELECT slug, content FROM entries WHERE slug IN (SELECT value FROM json_each(:slugs))",
-            {"slugs": json.dumps(list(slugs))},
-        )
-        return {row["slug"]: row["content"] for row in rows}
 
     def prune(self, before: datetime, keep: set[str], dry_run: bool) -> int:
         """Delete entries published before `before` whose canonical link is not in `keep`.
@@ -283,14 +246,3 @@ class Store:
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.execute("VACUUM")
         return before, self.path.stat().st_size
-
-    def last_fetch(self) -> datetime | None:
-        """Return when any feed was last fetched successfully."""
-        return moment(self.db.execute("SELECT max(last_success) AS at FROM feeds").fetchone()["at"])
-
-    def title_for(self, canonical: str) -> str | None:
-        """Return the title of a stored entry whose link has this canonical URL."""
-        rows = self.db.execute(
-            "SELECT link, title FROM entries WHERE link IS NOT NULL ORDER BY published DESC"
-        )
-        return next((r["title"] for r in rows if canonical_url(r["link"]) == canonical), None)
