@@ -12,7 +12,7 @@ Stages and anchors (../shared/DESIGN.md §8, docs/benchmarks.md):
   Hugo             vs plain Pelican, when `hugo` is installed
   20,000 entries   peak RSS of a build of a long history (the window on, and off)
 Peak RSS is measured per stage (the largest process, parser workers included). Rebuild rows
-also give the build's own time (the "Built … in X s" line), without interpreter start-up.
+also give the build's own time (as the build records it), without interpreter start-up.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import asyncio
 import io
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -35,7 +34,9 @@ from pathlib import Path
 import feedparser
 import httpx
 
-from haokan.parse import parse_feed
+from haokan.core.parse import parse_feed
+from haokan.site.run import last_build
+from haokan.storage.settings_file import load
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from server import WorldServer
@@ -67,7 +68,6 @@ MEASURE = (
     "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN)"
     ".ru_maxrss, r.returncode); sys.stderr.write(r.stderr[-2000:])"
 )
-LAST_OUTPUT = {"text": ""}
 
 
 def measure(command: list[str], cwd: Path) -> tuple[float, float]:
@@ -81,22 +81,16 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float]:
         text=True,
         check=True,
     )
-    *output, last = result.stdout.splitlines()
+    last = result.stdout.splitlines()[-1]
     seconds, peak_kib, code = last.split()
     if code != "0":
         raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr}")
-    LAST_OUTPUT["text"] = "\n".join(output)
     return float(seconds), int(peak_kib) / 1024
 
 
-def built_in() -> float:
-    """Return the build's own time from its last "Built … in X s" line."""
-    found = re.search(
-        r"Built \d+ pages into .*? in ([\d.]+) s", " ".join(LAST_OUTPUT["text"].split())
-    )
-    if found is None:
-        raise SystemExit(f"no build summary in:\n{LAST_OUTPUT['text']}")
-    return float(found.group(1))
+def built_in(site: Path) -> float:
+    """Return the last build's own time, as the build recorded it (without start-up)."""
+    return last_build(load(site / "benchconf.py")).seconds
 
 
 def invoke(site: Path, *args: str) -> list[str]:
@@ -137,7 +131,7 @@ def history(root: Path, feeds: int, entries: int) -> list[tuple[str, float, str,
         windowed = make_site(root / "window", server, world)
         measure(invoke(windowed, "fetch"), windowed)
         seconds, peak = measure(invoke(windowed, "build"), windowed)
-        rendered = int(re.search(r"Built (\d+) pages", " ".join(LAST_OUTPUT["text"].split()))[1])
+        rendered = last_build(load(windowed / "benchconf.py")).pages
         everything = make_site(
             root / "all", server, world, "HAOKAN_WINDOW_DAYS = 0\nHAOKAN_MAX_PER_SUBSCRIPTION = 0\n"
         )
@@ -288,7 +282,7 @@ def main() -> None:
         rows.append(("bare httpx fetch", bare_fetch(server, list(documents)), "ideal", ideal, ""))
         rows.append(("parse + normalize", parse_and_normalize(world), "parse-only", parsing, ""))
         build_s, build_mb = measure(invoke(site, "build"), site)
-        build_own = built_in()
+        build_own = built_in(site)
         plain = markdown_site(Path(folder) / "plain", world)
         pelican_s, pelican_mb = measure(
             [
@@ -307,7 +301,7 @@ def main() -> None:
         rows.append(("build (full)", build_s, "plain Pelican, Markdown", pelican_s, "≤ 0.4"))
         nochange_s, _ = measure(invoke(site, "build"), site)
         rows.append(("no-change rebuild", nochange_s, "full build", build_s, "≤ 0.3"))
-        rows.append(("  its build part", built_in(), "full build's part", build_own, ""))
+        rows.append(("  its build part", built_in(site), "full build's part", build_own, ""))
         subprocess.run(
             invoke(site, "like", "https://feed0.example/1", "--title", "t", "--note", "好看"),
             check=True,
@@ -315,10 +309,10 @@ def main() -> None:
         )
         mark_s, _ = measure(invoke(site, "build"), site)
         rows.append(("one-mark rebuild", mark_s, "full build", build_s, "≤ 0.1, < 1 s at 1,000"))
-        rows.append(("  its build part", built_in(), "full build's part", build_own, ""))
+        rows.append(("  its build part", built_in(site), "full build's part", build_own, ""))
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-c", "import haokan.commands, pelican.generators"], check=True
+            [sys.executable, "-c", "import haokan.cli.commands, pelican.generators"], check=True
         )
         startup = time.perf_counter() - started
         rows.append(("  start-up (imports)", startup, "full build", build_s, ""))

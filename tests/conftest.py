@@ -303,6 +303,15 @@ class Site:
     def page(self, relative: str) -> str:
         return (self.output / relative).read_text("utf-8")
 
+    def built(self, *args: str, settings: Path | None = None):
+        """Build with `invoke build ARGS`; return what the build recorded it did (BuildStats)."""
+        from haokan.site.run import last_build
+        from haokan.storage.settings_file import load
+
+        conf = settings or self.settings
+        self.invoke("build", *args, "--settings", str(conf))
+        return last_build(load(conf))
+
 
 def make_site(root: Path, extra_settings: str = "") -> Site:
     """Create a site whose settings import the repository's and allow loopback feeds."""

@@ -33,13 +33,13 @@ def test_a_document_that_parses_too_long_is_refused_and_the_pool_recovers():
 
 
 def test_a_document_needing_more_memory_than_the_bound_is_refused():
-    refused = pytest.raises(FeedRefused, match="parsing needs more than 40 MiB of memory")
-    with ParserPool(workers=1, memory_limit=40 << 20) as pool, refused:
-        pool.parse(ParseJob(heavy_feed(900), "https://e.org/heavy", None, NOW))
-    with ParserPool(workers=1) as pool:  # the default bound parses it
-        assert (
-            len(pool.parse(ParseJob(heavy_feed(900), "https://e.org/h", None, NOW)).entries) == 900
-        )
+    bomb = ParseJob(attribute_bomb(100_000), "https://e.org/bomb", None, NOW)  # 0.9 MiB
+    with ParserPool(workers=1, memory_limit=160 << 20) as pool:
+        with pytest.raises(FeedRefused, match="parsing needs more than 160 MiB of memory"):
+            pool.parse(bomb)
+        assert len(pool.parse(SMALL).entries) == 2  # the bound itself parses a normal feed
+    with ParserPool(workers=1, memory_limit=384 << 20) as pool:  # and, higher, the same bomb
+        assert len(pool.parse(bomb).entries) == 1
 
 
 def test_refusals_come_back_in_words():
@@ -57,10 +57,10 @@ def attribute_bomb(attributes: int) -> bytes:
     )
 
 
-@pytest.mark.slow
 def test_a_document_that_blows_up_feedparser_fails_alone():
-    body = attribute_bomb(700_000)  # 6.6 MiB: well under the 15 MiB body cap
-    # Without our bound: plain feedparser in a process of its own takes over a gigabyte.
+    body = attribute_bomb(100_000)  # 0.9 MiB: well under the 15 MiB body cap
+    # Without a bound: plain feedparser in a process of its own needs ~170 times its size
+    # (docs/robustness.md: 6.6 MiB of this grows past 1 GiB, the workers' real bound).
     measure = (
         "import feedparser, io, resource, sys; feedparser.parse(io.BytesIO("
         "sys.stdin.buffer.read())); print(resource.getrusage(resource.RUSAGE_SELF)"
@@ -71,9 +71,9 @@ def test_a_document_that_blows_up_feedparser_fails_alone():
             [sys.executable, "-c", measure], input=body, capture_output=True, check=True
         ).stdout
     )
-    assert peak_kib > 1024 * 1024
-    # With it: that one feed is refused in words, and the next document parses.
-    with ParserPool(workers=1) as pool:
-        with pytest.raises(FeedRefused, match="parsing needs more than 1024 MiB of memory"):
+    assert peak_kib > 150 * len(body) >> 10
+    # With one: that one feed is refused in words, and the next document parses.
+    with ParserPool(workers=1, memory_limit=peak_kib << 9) as pool:  # half of what it took
+        with pytest.raises(FeedRefused, match="parsing needs more than"):
             pool.parse(ParseJob(body, "https://e.org/bomb", None, NOW))
         assert len(pool.parse(SMALL).entries) == 2

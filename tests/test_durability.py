@@ -14,7 +14,8 @@ from conftest import ROOT, FeedServer, Reply, make_site
 
 pytestmark = pytest.mark.slow
 FEEDS = 40
-KILLS = 10
+# Six in `make test`; docs/robustness.md reports ten (HAOKAN_DURABILITY_KILLS=10).
+KILLS = int(os.environ.get("HAOKAN_DURABILITY_KILLS", "6"))
 
 
 def feed(index: int, entries: int) -> bytes:
@@ -67,7 +68,7 @@ def test_sigkill_at_random_moments_never_corrupts_or_loses(tmp_path):
                 stderr=subprocess.DEVNULL,
                 start_new_session=True,
             )
-            time.sleep(rng.uniform(0.8, 3.5))
+            time.sleep(rng.uniform(0.7, 2.5))  # start-up is ~0.6 s: most kills land mid-fetch
             os.killpg(process.pid, signal.SIGKILL)  # invoke and its parser workers
             process.wait()
             if store.exists():

@@ -48,23 +48,13 @@ def tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-def counts(built: str) -> dict[str, int]:
-    line = " ".join(built.split())
-    found = re.search(
-        r"(\d+) files written, (\d+) rendered unchanged, (\d+) reused, (\d+) removed", line
-    )
-    assert found, built
-    names = ("written", "unchanged", "reused", "removed")
-    return dict(zip(names, map(int, found.groups()), strict=True))
-
-
 def assert_same_as_clean_build(site: Site) -> None:
     """Build the same inputs from nothing into clean/ and compare every file's bytes."""
     clean = site.root / "clean"
     shutil.rmtree(clean, ignore_errors=True)
     conf = site.root / "cleanconf.py"
     conf.write_text("from haokanconf import *  # noqa\nOUTPUT_PATH = 'clean'\n")
-    site.invoke("build", "--clean", "--settings", str(conf))
+    site.built("--clean", settings=conf)
     incremental, fresh = tree(site.output), tree(clean)
     assert sorted(incremental) == sorted(fresh)
     differing = [name for name in fresh if incremental[name] != fresh[name]]
@@ -79,32 +69,32 @@ def test_incremental_output_is_a_clean_build_after_every_change(server, tmp_path
     site.subscribe_to({"Alpha": server.url("/a"), "Beta": server.url("/b")})
     site.befriend({"Pal": server.url("/pal")})
     site.invoke("fetch")
-    first = counts(site.invoke("build").stdout)
-    assert first["reused"] == 0 and first["written"] > 20
+    first = site.built()
+    assert first.reused == 0 and first.written > 20
     assert_same_as_clean_build(site)
 
-    nothing = counts(site.invoke("build").stdout)
-    assert nothing["written"] == 0 and nothing["reused"] > 0  # pages reused, not rendered
+    nothing = site.built()
+    assert nothing.written == 0 and nothing.reused > 0  # pages reused, not rendered
 
     # New entries arrive in one feed.
     server.routes["/a"] = Reply(
         rss("alpha", [(0, "Alpha zero", "new"), (1, "Alpha one", "first"), (2, "Alpha two", "x")])
     )
     site.invoke("fetch")
-    grew = counts(site.invoke("build").stdout)
-    assert grew["written"] > 0 and grew["reused"] > 0
+    grew = site.built()
+    assert grew.written > 0 and grew.reused > 0
     assert_same_as_clean_build(site)
 
     # A new 好看 mark: its article's page and the social pages change, little else.
     site.invoke("like", "https://alpha.example/1", "--note", "Worth it")
-    marked = counts(site.invoke("build").stdout)
-    assert 0 < marked["written"] <= 8 and marked["reused"] > marked["written"]
+    marked = site.built()
+    assert 0 < marked.written <= 8 and marked.reused > marked.written
     assert "Worth it" in next(site.output.glob("articles/alpha-one-*/index.html")).read_text()
     assert_same_as_clean_build(site)
 
     # The note is edited.
     site.invoke("like", "https://alpha.example/1", "--note", "Still worth it")
-    counts(site.invoke("build").stdout)
+    site.built()
     assert_same_as_clean_build(site)
 
     # An entry is edited at the source, and a friend picks another article.
@@ -115,7 +105,7 @@ def test_incremental_output_is_a_clean_build_after_every_change(server, tmp_path
         atom_picks([("https://beta.example/3", "A good one"), ("https://alpha.example/2", "Yes")])
     )
     site.invoke("fetch")
-    counts(site.invoke("build").stdout)
+    site.built()
     assert "b1 edited" in next(site.output.glob("articles/beta-one-*/index.html")).read_text()
     assert_same_as_clean_build(site)
 
@@ -126,14 +116,14 @@ def test_incremental_output_is_a_clean_build_after_every_change(server, tmp_path
         '<opml version="2.0"><body><outline text="Pal" type="rss" avatar="pal.png" '
         f'xmlUrl="{server.url("/pal")}"/></body></opml>'
     )
-    counts(site.invoke("build").stdout)
+    site.built()
     assert "avatar.png" in next(site.output.glob("articles/beta-three-*/index.html")).read_text()
     assert_same_as_clean_build(site)
 
     # A subscription is removed: its folder, feed and article pages go.
     site.subscribe_to({"Alpha": server.url("/a")})
-    removed = counts(site.invoke("build").stdout)
-    assert removed["removed"] > 0
+    removed = site.built()
+    assert removed.removed > 0
     assert not list(site.output.glob("articles/beta-one-*"))
     assert not (site.output / "feeds" / "beta.atom.xml").exists()
     assert_same_as_clean_build(site)
@@ -148,8 +138,8 @@ def test_a_page_changed_by_hand_is_rendered_again(server, site):
     original = page.read_bytes()
     page.write_text("edited by hand")
     (site.output / "feeds" / "all.atom.xml").unlink()
-    again = counts(site.invoke("build").stdout)
-    assert again["written"] == 2
+    again = site.built()
+    assert again.written == 2
     assert page.read_bytes() == original and (site.output / "feeds" / "all.atom.xml").is_file()
 
 

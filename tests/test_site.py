@@ -179,13 +179,16 @@ def test_import_opml_merges_another_readers_export(site):
     assert titles == ["Tidepool", "Small Tools", "厨房笔记"]
 
 
-def test_output_feeds_are_valid_json_free_of_surprises(site):
-    # No subscriptions at all: the build still succeeds and writes an empty, valid site.
+def test_a_site_with_nothing_yet_builds_empty_and_valid(site):
+    # No subscriptions, friends or marks: the build still succeeds, and says what to do.
     site.subscribe_to({})
     site.invoke("fetch")
     site.invoke("build")
-    ET.parse(site.output / "feeds" / "all.atom.xml")
-    assert json.dumps({}) == "{}"
+    atom = ET.parse(site.output / "feeds" / "all.atom.xml").getroot()
+    assert atom.findall("{http://www.w3.org/2005/Atom}entry") == []
+    assert json.loads(site.page("feeds/haokan.json"))["items"] == []
+    assert json.loads(site.page("search/index.json")) == []
+    assert "还没有人标记好看" in site.page("index.html")
 
 
 def test_text_from_feeds_is_printed_literally_not_as_console_markup(server, site):

@@ -40,20 +40,21 @@ def fetch(hk: Settings, force: bool = False) -> list[FeedReport]:
     """Fetch every subscription and friend, show progress, store what came, print a summary."""
     from ..ingest.fetch import fetch_all, sources
 
-    feeds = sources(hk)
     started = time.monotonic()
-    with Store(hk.store) as store, fetch_progress(len(feeds)) as tick:
-        reports = asyncio.run(
-            fetch_all(
-                feeds,
-                store,
-                allow_private=hk.allow_private_addresses,
-                concurrency=hk.fetch_concurrency,
-                deadline=hk.fetch_deadline,
-                force=force,
-                on_done=tick,
+    with Store(hk.store) as store:
+        feeds = sources(hk, store.feed_statuses())
+        with fetch_progress(len(feeds)) as tick:
+            reports = asyncio.run(
+                fetch_all(
+                    feeds,
+                    store,
+                    allow_private=hk.allow_private_addresses,
+                    concurrency=hk.fetch_concurrency,
+                    deadline=hk.fetch_deadline,
+                    force=force,
+                    on_done=tick,
+                )
             )
-        )
     fetch_summary(reports, time.monotonic() - started)
     return reports
 

@@ -10,6 +10,7 @@ from .times import utc_minutes
 STRIKES = 3  # consecutive failures before we back off
 FIRST_BACKOFF = timedelta(minutes=30)
 LONGEST_WAIT = timedelta(days=1)
+DOUBLINGS_TO_LONGEST = (LONGEST_WAIT // FIRST_BACKOFF).bit_length()
 
 
 def retry_at(failures: int, now: datetime, retry_after: float | None) -> datetime | None:
@@ -18,7 +19,9 @@ def retry_at(failures: int, now: datetime, retry_after: float | None) -> datetim
         return now + min(timedelta(seconds=retry_after), LONGEST_WAIT)
     if failures < STRIKES:
         return None
-    return now + min(FIRST_BACKOFF * (1 << (failures - STRIKES)), LONGEST_WAIT)
+    # Doubling stops at the longest wait: past ~36 strikes the product would overflow.
+    doublings = min(failures - STRIKES, DOUBLINGS_TO_LONGEST)
+    return now + min(FIRST_BACKOFF * (1 << doublings), LONGEST_WAIT)
 
 
 def backing_off(status: FeedStatus, now: datetime) -> bool:

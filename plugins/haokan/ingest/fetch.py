@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,7 +11,7 @@ from typing import Literal
 
 import httpx
 
-from ..core.model import FeedKind, is_local
+from ..core.model import FeedKind, FeedStatus, display_name, is_local
 from ..core.normalize import NORMALIZER_VERSION
 from ..core.parse import FeedRefused
 from ..core.schedule import backing_off, backoff_note, retry_at
@@ -53,11 +53,17 @@ def _local(base: Path, url: str) -> Path | None:
     return (base / url).resolve() if is_local(url) else None
 
 
-def sources(hk: Settings) -> list[Source]:
-    """Return every feed to fetch: the subscriptions, then the friends' 好看 feeds."""
+def sources(hk: Settings, known: Mapping[str, FeedStatus]) -> list[Source]:
+    """Return every feed to fetch: the subscriptions (named as everywhere else, from what the
+    store `known` of them), then the friends' 好看 feeds."""
     base = hk.subscriptions.parent
     found = [
-        Source(s.url, "subscription", s.title or s.url, _local(base, s.url))
+        Source(
+            s.url,
+            "subscription",
+            display_name(s, known[s.url].title if s.url in known else ""),
+            _local(base, s.url),
+        )
         for s in owner.read_subscriptions(hk.subscriptions)
     ]
     base = hk.friends.parent

@@ -36,7 +36,7 @@ NOT_BY_HAOKAN = (
 
 
 def haokan_settings(pelican_settings: dict[str, Any]) -> Settings:
-    """Return the Settings the build was started with; refuse a build started without them."""
+    """Return the Settings the build was started with."""
     given = pelican_settings.get("HAOKAN")
     if not isinstance(given, Settings):
         raise SettingsError(NOT_BY_HAOKAN)
@@ -46,6 +46,10 @@ def haokan_settings(pelican_settings: dict[str, Any]) -> Settings:
 def configure(pelican: Any) -> None:
     """Force Jinja autoescaping and give templates the string catalog."""
     settings = pelican.settings
+    if not isinstance(settings.get("HAOKAN"), Settings):
+        # Plain `pelican`: it logs every exception with its traceback, and this is no bug but
+        # a wrong command, so stop with one line instead.
+        raise SystemExit(f"error: {NOT_BY_HAOKAN}")
     hk = haokan_settings(settings)
     # Feed text is escaped by Jinja; only sanitized HTML is ever wrapped in Markup.
     # Compiled templates are kept beside the store: compiling them took a third of a rebuild.
