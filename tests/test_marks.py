@@ -84,3 +84,13 @@ def test_unmarking_removes_the_file(tmp_path):
 def test_a_link_that_is_not_a_web_address_cannot_be_marked(tmp_path):
     with pytest.raises(MarkError, match="not an http"):
         save_mark(tmp_path, "file:///etc/passwd", "x", "", NOW, ZONE)
+
+
+def test_a_misspelt_field_is_one_error_naming_the_file_the_field_and_the_fix():
+    text = "Title: t\nLink: https://e.org/\nDate: 2026-11-24\nVai: https://friend.example/\n"
+    with pytest.raises(MarkError) as raised:
+        parse_mark(text, FILE, ZONE)
+    assert str(raised.value) == (
+        "content/haokan/x.md, line 4: unknown field 'Vai'; did you mean Via? "
+        "(a mark has Title, Link, Date, Via, Modified)"
+    )
