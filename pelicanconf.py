@@ -39,7 +39,8 @@ STATIC_PATHS = ["static"]
 DEFAULT_DATE_FORMAT = "%Y-%m-%d %H:%M"
 
 # --- Output paths (../shared/DESIGN.md §4) -------------------------------------------------
-INDEX_SAVE_AS = "subscriptions/index.html"
+INDEX_URL = "timeline/"  # every subscription's entries; subscriptions/ holds the folders
+INDEX_SAVE_AS = "timeline/index.html"
 ARTICLE_URL = "articles/{slug}/"
 ARTICLE_SAVE_AS = "articles/{slug}/index.html"
 CATEGORY_URL = "subscriptions/{slug}/"

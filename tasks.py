@@ -14,7 +14,7 @@ from invoke import Context, Program, task
 from invoke.parser import Parser
 
 from haokan import __main__ as haokan_main
-from haokan.cli import commands, upkeep
+from haokan.cli import commands, manage, upkeep
 
 HERE = Path(__file__).resolve().parent  # the checkout: bench/ lives here
 SETTINGS = "pelicanconf.py"
@@ -122,16 +122,79 @@ def reader(c: Context, settings: str = SETTINGS, port: int = 8000) -> None:
     local_reader.serve(commands.load(settings), port)
 
 
-@task(help={**SETTINGS_HELP, "folder": "folder to file it under"})
+@task(help={**SETTINGS_HELP, "folder": "the folder to file it in: Tech, or Tech/Python"})
 def subscribe(c: Context, url: str, settings: str = SETTINGS, folder: str = "") -> None:
-    """Subscribe to a feed, or to the feed a web page announces."""
-    commands.subscribe(commands.load(settings), url, folder)
+    """Subscribe to a feed, or to the feed a web page announces (or keeps at /feed …)."""
+    manage.subscribe(commands.load(settings), url, folder)
 
 
-@task(name="import-opml", help=SETTINGS_HELP)
-def import_opml(c: Context, file: str, settings: str = SETTINGS) -> None:
-    """Merge another reader's OPML export into the subscriptions."""
-    commands.import_opml(commands.load(settings), Path(file))
+@task(help={**SETTINGS_HELP, "forget": "also delete its stored entries"})
+def unsubscribe(
+    c: Context, subscription: str, settings: str = SETTINGS, forget: bool = False
+) -> None:
+    """Unsubscribe (by address or title); its entries stay stored unless --forget."""
+    manage.unsubscribe(commands.load(settings), subscription, forget)
+
+
+@task(help={**SETTINGS_HELP, "folder": "where it goes: Tech, Tech/Python, or / for the top"})
+def move(c: Context, subscription: str, folder: str, settings: str = SETTINGS) -> None:
+    """Move a subscription (by address or title) into another folder."""
+    manage.move(commands.load(settings), subscription, folder)
+
+
+@task(
+    help={
+        **SETTINGS_HELP,
+        "name": "how they are named (default: their feed's title)",
+        "avatar": "a local image of them (copied beside friends.opml)",
+        "weight": "how much their picks count (1 is normal, up to 10)",
+    }
+)
+def follow(
+    c: Context,
+    url: str,
+    name: str = "",
+    avatar: str = "",
+    weight: str = "",
+    settings: str = SETTINGS,
+) -> None:
+    """Follow a friend: their 好看 feed, or their site (its feed is found)."""
+    manage.follow(commands.load(settings), url, name, avatar, weight)
+
+
+@task(help=SETTINGS_HELP)
+def unfollow(c: Context, friend: str, settings: str = SETTINGS) -> None:
+    """Stop following a friend (by address or name)."""
+    manage.unfollow(commands.load(settings), friend)
+
+
+@task(help=SETTINGS_HELP)
+def subscriptions(c: Context, settings: str = SETTINGS) -> None:
+    """List the subscriptions: folder, title, health, address."""
+    manage.list_subscriptions(commands.load(settings))
+
+
+@task(help=SETTINGS_HELP)
+def friends(c: Context, settings: str = SETTINGS) -> None:
+    """List the friends: name, weight, health, their 好看 feed."""
+    manage.list_friends(commands.load(settings))
+
+
+@task(help={**SETTINGS_HELP, "yes": "do not ask (for scripts)"})
+def init(c: Context, settings: str = SETTINGS, yes: bool = False) -> None:
+    """Turn the demo into an empty site of your own (asks first; settings kept)."""
+    from haokan.cli import init as start
+
+    start.init(commands.load(settings), yes)
+
+
+@task(
+    name="import-opml",
+    help={**SETTINGS_HELP, "discover": "find the feeds of outlines that list only a site"},
+)
+def import_opml(c: Context, file: str, settings: str = SETTINGS, discover: bool = True) -> None:
+    """Merge another reader's OPML export; say what was left out and why."""
+    manage.import_opml(commands.load(settings), Path(file), discover)
 
 
 @task(name="export-opml", help={**SETTINGS_HELP, "file": "where to write (default: stdout)"})

@@ -243,11 +243,15 @@ def fixture_bytes(name: str) -> bytes:
 
 
 def opml_for(feeds: dict[str, str]) -> str:
-    outlines = "\n".join(
-        f'<outline type="rss" text="{name}" title="{name}" xmlUrl="{url}"/>'
+    """An OPML of {name: url}; a name "Folder|Name" files the feed in that folder."""
+    from haokan.core.model import Subscription
+    from haokan.core.opml import render_opml
+
+    subs = [
+        Subscription(url, name.rsplit("|", 1)[-1], name.rsplit("|", 1)[0] if "|" in name else "")
         for name, url in feeds.items()
-    )
-    return f'<?xml version="1.0"?><opml version="2.0"><head/><body>{outlines}</body></opml>'
+    ]
+    return render_opml("test", subs, NOW).decode()
 
 
 @dataclass

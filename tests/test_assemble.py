@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from haokan.core.assemble import NO_INPUTS, Options, World, as_of, assemble, recommendations
+from haokan.core.assemble import NO_INPUTS, as_of, assemble, recommendations
+from haokan.core.build import Options, World
 from haokan.core.friends import Friend
 from haokan.core.marks import Mark
 from haokan.core.model import Entry, FeedStatus, StoredEntry, Subscription

@@ -39,7 +39,7 @@ def reader(tmp_path_factory):
     feeds.routes["/simple"] = Reply(fixture_bytes("simple.atom.xml"))
     feeds.routes["/ann"] = Reply(FRIEND)
     site = make_site(tmp_path_factory.mktemp("reader") / "site")
-    site.subscribe_to({"Simple": feeds.url("/simple")})
+    site.subscribe_to({"Reading|Simple": feeds.url("/simple")})
     site.befriend({"Ann": feeds.url("/ann")})
     site.invoke("fetch")
     site.invoke("build")
@@ -118,6 +118,8 @@ def test_pages_load_without_errors_or_requests_off_loopback(reader, page):
     for path in (
         "/",
         "/subscriptions/",
+        "/timeline/",
+        "/folders/reading/",
         "/subscriptions/simple/",
         "/friends/ann/",
         "/search/",
@@ -165,17 +167,60 @@ def test_a_request_without_the_token_is_refused(reader, page):
 
 def test_read_marks_survive_a_reload(reader, page):
     _, base = reader
-    page.goto(base + "/subscriptions/")
+    page.goto(base + "/timeline/")
     assert page.locator(".unread-dot").count() == 2
     with page.expect_navigation():
         page.locator(".entry a.entry-title").first.click()
-    page.goto(base + "/subscriptions/")
+    page.goto(base + "/timeline/")
     assert page.locator(".unread-dot").count() == 1
     page.reload()
     assert page.locator(".unread-dot").count() == 1
     page.locator(".mark-all-read").click()
     page.reload()
     assert page.locator(".unread-dot").count() == 0
+
+
+def pane_numbers(page) -> dict[str, str]:
+    """Return each row of the folder pane: its name → its counts as shown."""
+    rows = {}
+    for row in page.locator(".pane-all, .pane-folder > details > summary, .pane-sub").all():
+        name = row.locator("a, span").first.inner_text()
+        rows[name] = " ".join(row.locator(".count, .unread-count").all_inner_texts())
+    return rows
+
+
+def test_the_folder_pane_counts_what_is_unread(reader, page):
+    _, base = reader
+    page.goto(base + "/subscriptions/")
+    page.wait_for_selector(".unread-count")
+    assert pane_numbers(page) == {
+        "全部订阅": "2 2 未读",
+        "Reading": "2 2 未读",
+        "Simple": "2 2 未读",
+    }
+    page.locator(".pane-sub a").click()
+    with page.expect_navigation():
+        page.locator(".entry a.entry-title").first.click()
+    page.goto(base + "/subscriptions/")
+    page.wait_for_selector(".unread-count")
+    assert pane_numbers(page) == {
+        "全部订阅": "2 1 未读",
+        "Reading": "2 1 未读",
+        "Simple": "2 1 未读",
+    }
+
+
+def test_the_folder_pane_without_javascript_shows_entry_counts(reader, browser):
+    _, base = reader
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + "/subscriptions/")
+    assert pane_numbers(page) == {"全部订阅": "2", "Reading": "2", "Simple": "2"}
+    assert page.locator(".unread-count").count() == 0
+    page.locator(".pane-folder summary a").click()
+    assert page.locator("h1").inner_text().startswith("Reading")
+    assert page.locator(".entry").count() == 2
+    context.close()
 
 
 def test_keyboard_j_k_o_move_through_a_list(reader, page):

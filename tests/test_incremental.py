@@ -149,7 +149,13 @@ def test_reusable_templates_read_only_what_their_digest_covers():
     from haokan.site.digests import theme_contract
 
     reusable = theme_contract(ROOT / "theme")
-    assert set(reusable) == {"article.html", "category.html", "index.html", "archive.html"}
+    assert set(reusable) == {
+        "article.html",
+        "category.html",
+        "index.html",
+        "archive.html",
+        "folder.html",
+    }
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "theme" / "templates"))
 
@@ -173,6 +179,8 @@ def test_reusable_templates_read_only_what_their_digest_covers():
         "category.html": {"category", "articles", "dates", "page_name"} | pagination,
         "index.html": {"articles", "dates", "page_name"} | pagination,
         "archive.html": {"archive_title", "archive_months", "archive_month"},
+        "folder.html": {"folder", "folder_parents", "folder_subscriptions", "articles"}
+        | pagination,
     }
     shared = free("base.html") | free("_macros.html") - pagination  # the pager: list pages only
     for name, reads in reusable.items():

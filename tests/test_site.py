@@ -1,6 +1,7 @@
 """End to end through `invoke`: fetch from loopback, build with Pelican, inspect the output."""
 
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
 
@@ -93,8 +94,13 @@ def test_the_bundled_samples_build_offline(tmp_path):
         "night-shift-radio",
     ):
         assert (site.output / "subscriptions" / folder / "index.html").is_file(), folder
-    timeline = site.page("subscriptions/index.html")
+    timeline = site.page("timeline/index.html")
     assert "在地铁上读完一本书" in timeline and "The anemone that walked away" in timeline
+    pane = site.page("subscriptions/index.html")
+    assert pane.index(">中文</a>") < pane.index(">慢读周刊</a>") < pane.index(">English</a>")
+    for folder in ("zhong-wen", "english"):
+        assert (site.output / "folders" / folder / "index.html").is_file()
+        ET.parse(site.output / "feeds" / "folders" / f"{folder}.atom.xml")
     assert '<html lang="zh-CN">' in timeline
     assert (
         "Content-Security-Policy" in timeline
@@ -241,11 +247,12 @@ def test_long_subscriptions_and_timelines_paginate(server, site):
     site.subscribe_to({"Long": server.url("/long")})
     site.invoke("fetch")
     site.invoke("build")
-    for folder in ("subscriptions/long", "subscriptions"):
+    for folder in ("subscriptions/long", "timeline"):
         first = site.page(f"{folder}/index.html")
         assert 'rel="next" href="../' in first and "page/2/" in first
         second = site.page(f"{folder}/page/2/index.html")
-        assert 'rel="prev"' in second and 'rel="next"' in second
+        assert re.search(rf'rel="prev" href="(\.\./)+{folder}/"', second), folder  # not "/"
+        assert 'rel="next"' in second
         third = site.page(f"{folder}/page/3/index.html")
         assert 'rel="next"' not in third
         assert (

@@ -74,24 +74,6 @@ def build(hk: Settings, output: Path | None = None, clean: bool = False) -> Buil
 
 
 @owner_errors_exit
-def subscribe(hk: Settings, url: str, folder: str = "") -> None:
-    """Find the feed of `url` (a feed or a page announcing one) and add it to the OPML."""
-    from ..ingest.discover import discover_feed
-
-    current = owner.read_subscriptions(hk.subscriptions)
-    found = asyncio.run(discover_feed(url, allow_private=hk.allow_private_addresses))
-    merged, added = opml.merge(current, [found.with_folder(folder)])
-    if not added:
-        console.print(f"Already subscribed to {found.url}")
-        return
-    owner.write_subscriptions(hk.subscriptions, merged, datetime.now(UTC))
-    console.print(
-        f"Subscribed to {found.title or found.url} ({found.url}) "
-        f"in {hk.subscriptions}. Run `invoke fetch` to read it."
-    )
-
-
-@owner_errors_exit
 def like(
     hk: Settings, url: str, note: str = "", title: str = "", remove: bool = False
 ) -> Path | None:
@@ -128,20 +110,6 @@ def mark(hk: Settings, url: str, note: str, title: str) -> tuple[Path, bool, str
         title = asyncio.run(page_title(url, allow_private=hk.allow_private_addresses))
     path, existed = owner.save_mark(hk.marks_dir, url, title, note, datetime.now(UTC), hk.zone)
     return path, existed, title
-
-
-@owner_errors_exit
-def import_opml(hk: Settings, file: Path) -> None:
-    """Merge another reader's OPML export into the subscriptions."""
-    current = owner.read_subscriptions(hk.subscriptions)
-    incoming = opml.parse_opml(owner.read_file(file, missing_ok=False), str(file))
-    merged, added = opml.merge(current, incoming)
-    if added:
-        owner.write_subscriptions(hk.subscriptions, merged, datetime.now(UTC))
-    console.print(
-        f"Imported {file}: {len(added)} new subscriptions, "
-        f"{len(incoming) - len(added)} already present."
-    )
 
 
 @owner_errors_exit

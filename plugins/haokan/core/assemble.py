@@ -9,74 +9,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
 from . import social, window
+from .build import ArticlePage, Build, Options, World
+from .folders import Folder, folder_of, folders
 from .friends import Friend
-from .marks import Mark
-from .model import FeedStatus, StoredEntry, Subscription, display_name
+from .model import StoredEntry, Subscription, display_name
 from .sanitize import sanitize_note
 from .urls import canonical_url
 
 NO_INPUTS = datetime(2000, 1, 1, tzinfo=UTC)  # "as of" a site with no fetch and no mark yet
-
-
-@dataclass(frozen=True)
-class World:
-    """Everything a build reads, read once: the owner's files and the store."""
-
-    subscriptions: tuple[Subscription, ...]
-    friends: tuple[Friend, ...]
-    marks: tuple[Mark, ...]
-    listed: tuple[StoredEntry, ...]  # every subscription's stored entries, newest first, no HTML
-    recommended: tuple[StoredEntry, ...]  # friends' feeds' entries, with their notes' HTML
-    feeds: Mapping[str, FeedStatus]  # every stored feed, by URL
-    last_fetch: datetime | None
-
-
-@dataclass(frozen=True)
-class Options:
-    """What of the settings assembling needs."""
-
-    zone: tzinfo
-    owner: str  # how the owner is named beside their marks
-    article_url: str  # where an entry's page is, with {slug}
-    window_days: int
-    max_per_subscription: int
-
-
-@dataclass(frozen=True)
-class ArticlePage:
-    """One stored entry that gets a page, and everything its page and list items show."""
-
-    row: StoredEntry  # without its HTML, which is read only when the page is rendered
-    subscription: Subscription
-    source: str  # the subscription's name
-    url: str  # the page, relative to the site's root
-    social: social.SocialItem | None  # who recommended it, when somebody did
-    list_digest: str  # what the entry's list items and feed entries are made of
-    page_digest: str  # what its own page is made of
-
-    @property
-    def slug(self) -> str:
-        """Return the page's slug."""
-        return self.row.slug
-
-
-@dataclass(frozen=True)
-class Build:
-    """Every value the site is rendered from."""
-
-    as_of: datetime  # the newest thing known (a fetch or a mark), never the clock
-    pages: tuple[ArticlePage, ...]  # newest first
-    archived: tuple[StoredEntry, ...]  # entries listed in the archive instead, newest first
-    items: tuple[social.SocialItem, ...]  # 朋友在看, ranked
-    names: Mapping[str, str]  # subscription URL → its name
-    subscriptions: tuple[Subscription, ...]
-    friends: tuple[Friend, ...]
-    marks: tuple[Mark, ...]
-    feeds: Mapping[str, FeedStatus]
 
 
 def as_of(world: World) -> datetime:
@@ -122,11 +65,13 @@ class _Digests:
         }
 
     def __call__(
-        self, row: StoredEntry, name: str, item: social.SocialItem | None
+        self, row: StoredEntry, name: str, folder: Folder | None, item: social.SocialItem | None
     ) -> tuple[str, str]:
         # The stored fingerprint stands for the HTML, which is not read unless a page needs it.
+        where = f"{folder.path}\x1e{folder.slug}" if folder else ""
         listed = _sha(
-            f"{row.slug}\x1f{row.date.isoformat()}\x1f{name}\x1f{row.fingerprint}\x1f{row.entry!r}"
+            f"{row.slug}\x1f{row.date.isoformat()}\x1f{name}\x1f{where}\x1f{row.fingerprint}"
+            f"\x1f{row.entry!r}"
         )
         if item is None:
             return listed, listed
@@ -151,46 +96,61 @@ def _references(
     return refs
 
 
-def _names(world: World) -> dict[str, str]:
+def _names(subscriptions: tuple[Subscription, ...], world: World) -> dict[str, str]:
     """Return every subscription's name, by URL."""
     return {
         s.url: display_name(s, world.feeds[s.url].title if s.url in world.feeds else "")
-        for s in world.subscriptions
+        for s in subscriptions
     }
 
 
+def _former(world: World, marked: set[str]) -> tuple[list[Subscription], list[StoredEntry]]:
+    """Return the feeds no longer subscribed whose entries the owner marked, and those entries:
+    an unsubscribed feed's pages go, but not the ones a mark points at."""
+    kept = [r for r in world.former if r.entry.link and canonical_url(r.entry.link) in marked]
+    urls = dict.fromkeys(r.feed_url for r in kept)
+    titles = {u: world.feeds[u].title if u in world.feeds else "" for u in urls}
+    return [Subscription(u, titles[u]) for u in urls], kept
+
+
 def _pages(
-    world: World,
     shown: list[StoredEntry],
+    *,
+    subscriptions: list[Subscription],
     names: Mapping[str, str],
     urls: Mapping[str, str],
     items: list[social.SocialItem],
+    all_folders: tuple[Folder, ...],
+    friends: tuple[Friend, ...],
 ) -> tuple[ArticlePage, ...]:
-    """Return the page of each shown entry, with who recommended it and its digests."""
+    """Return the page of each shown entry: its folder, who recommended it, its digests."""
     by_canonical = {item.canonical: item for item in items}
-    by_url = {s.url: s for s in world.subscriptions}
-    digests = _Digests(world.friends)
+    by_url = {s.url: s for s in subscriptions}
+    digests = _Digests(friends)
     pages = []
     for row in shown:
         item = by_canonical.get(canonical_url(row.entry.link)) if row.entry.link else None
-        name = names[row.feed_url]
-        pages.append(
-            ArticlePage(
-                row, by_url[row.feed_url], name, urls[row.slug], item, *digests(row, name, item)
-            )
-        )
+        sub, name = by_url[row.feed_url], names[row.feed_url]
+        folder = folder_of(all_folders, sub.folder)
+        listed, page = digests(row, name, folder, item)
+        pages.append(ArticlePage(row, sub, name, urls[row.slug], item, listed, page, folder))
     return tuple(pages)
 
 
 def assemble(world: World, options: Options) -> Build:
     """Return the build of `world`: ranked items, the pages, the archive, names and digests."""
     moment = as_of(world)
-    names = _names(world)
-    wanted = {m.canonical for m in world.marks}
-    wanted |= {canonical_url(r.entry.link) for r in world.recommended if r.entry.link}
+    marked = {m.canonical for m in world.marks}
+    former, kept = _former(world, marked)
+    subscriptions = [*world.subscriptions, *former]
+    names = _names(tuple(subscriptions), world)
+    listed = list(world.listed)
+    if kept:  # in the store's order: newest first, ties by slug
+        listed = sorted([*listed, *kept], key=lambda r: (-r.date.timestamp(), r.slug))
+    wanted = marked | {canonical_url(r.entry.link) for r in world.recommended if r.entry.link}
     # The window moves with fetches, not with marks: a new mark never re-pages the site.
     shown, archived = window.split(
-        world.listed,
+        listed,
         world.last_fetch or moment,
         options.window_days,
         options.max_per_subscription,
@@ -200,9 +160,19 @@ def assemble(world: World, options: Options) -> Build:
     weights = {f.slug: f.weight for f in world.friends}
     recs = recommendations(world, options.owner, options.zone)
     items = social.merge(recs, _references(shown, names, urls), weights, moment)
+    all_folders = folders(world.subscriptions, world.folders)
+    pages = _pages(
+        shown,
+        subscriptions=subscriptions,
+        names=names,
+        urls=urls,
+        items=items,
+        all_folders=all_folders,
+        friends=world.friends,
+    )
     return Build(
         moment,
-        _pages(world, shown, names, urls, items),
+        pages,
         tuple(archived),
         tuple(items),
         names,
@@ -210,4 +180,5 @@ def assemble(world: World, options: Options) -> Build:
         world.friends,
         world.marks,
         world.feeds,
+        all_folders,
     )

@@ -199,8 +199,22 @@ def _zone(value: object, source: Path) -> ZoneInfo:
         raise SettingsError(f"{source}: TIMEZONE = {value!r} is not a time zone") from error
 
 
+# Pages Haokan writes itself: a Pelican setting sending another page there would collide.
+HAOKAN_PAGES = {"INDEX_SAVE_AS": "subscriptions/index.html"}
+
+
+def _owns(values: Mapping[str, object], source: Path) -> None:
+    for name, page in HAOKAN_PAGES.items():
+        if values.get(name) == page:
+            raise SettingsError(
+                f"{source}: {name} = {page!r} is where Haokan writes its folders; "
+                "set INDEX_SAVE_AS = 'timeline/index.html' and INDEX_URL = 'timeline/'"
+            )
+
+
 def validate(values: Mapping[str, object], source: Path) -> Settings:
     """Return the settings a settings file at `source` (absolute) defined; raise SettingsError."""
+    _owns(values, source)
     output = values.get("OUTPUT_PATH") or "output"
     if not isinstance(output, (str, Path)):
         raise SettingsError(f"{source}: OUTPUT_PATH = {output!r} is not a folder path")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from unidecode import unidecode
+
 _WORDS = re.compile(r"[a-z0-9]+")
 
 
@@ -15,3 +17,9 @@ def slug(title: str, identity: str, words: int = 8, digest: int = 10, tag: bool 
     if tag or not parts:
         parts.append(hashlib.sha1(identity.encode()).hexdigest()[:digest])
     return "-".join(parts)
+
+
+def name_slug(name: str, identity: str) -> str:
+    """Return the slug of a name in any script, transliterated (中文 → zhong-wen) as Pelican
+    makes its category slugs; a name with no letters at all gets a digest of `identity`."""
+    return slug(unidecode(name), identity, words=8, digest=8, tag=False)

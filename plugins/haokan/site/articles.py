@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from pelican.contents import Article
 from pelican.urlwrappers import Author, Category
 
-from ..core.assemble import ArticlePage
+from ..core.build import ArticlePage
 
 
 def _only_slug(pattern: str) -> bool:

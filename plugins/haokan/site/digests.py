@@ -16,7 +16,7 @@ import pelican
 from pelican.urlwrappers import URLWrapper
 
 from ..core import manifest
-from ..core.assemble import ArticlePage
+from ..core.build import ArticlePage
 from ..core.manifest import Manifest, Stamp
 from ..core.settings import Settings
 from ..storage.atomic import write_atomically

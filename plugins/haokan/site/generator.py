@@ -14,7 +14,7 @@ from pelican.generators import Generator
 from pelican.urlwrappers import Category
 
 from ..core import catalog, health, ownfeed, pages
-from ..core.assemble import Build
+from ..core.build import Build
 from ..core.settings import Settings
 from .handoff import received
 from .writer import IncrementalWriter
@@ -27,6 +27,7 @@ class HaokanGenerator(Generator):  # type: ignore[misc]
         build = received(self.context).build
         hk: Settings = self.settings["HAOKAN"]
         self._social_pages(writer, build, hk)
+        self._folders(writer, build)
         self._friend_pages(writer, build)
         self._own_feeds(writer, build)
         self._search(writer, build)
@@ -62,6 +63,43 @@ class HaokanGenerator(Generator):  # type: ignore[misc]
                 page_number=number,
                 page_count=count,
                 page_kind="social",
+            )
+
+    def _folders(self, writer: Any, build: Build) -> None:
+        """Write subscriptions/ (the folder pane, and the read keys its unread counts use),
+        each folder's page (its merged timeline, paginated) and its Atom feed."""
+        urls = {name: str(Category(name, self.settings).url) for name in build.names.values()}
+        self._write(
+            writer,
+            "subscriptions/index.html",
+            "subscriptions",
+            pane=pages.pane(build, urls),
+            page_kind="subscriptions",
+        )
+        keys = pages.unread_keys(build, urls)
+        writer.write_text("subscriptions/unread.json", json.dumps(keys, separators=(",", ":")))
+        articles = self.context.get("articles", [])
+        for folder in build.folders:
+            inside = [a for a in articles if folder.holds(a.haokan.subscription.folder)]
+            self._write(
+                writer,
+                f"{folder.url}index.html",
+                "folder",
+                paginated={"articles": inside},
+                template_name="folder",
+                url=folder.url,
+                folder=folder,
+                folder_parents=[f for f in build.folders if folder.path.startswith(f.path + "/")],
+                folder_subscriptions=pages.folder_subscriptions(build, folder, urls),
+                articles=inside,
+                page_kind="subscriptions",
+            )
+            writer.write_feed(
+                inside,
+                self.context,
+                folder.feed,
+                folder.feed,
+                feed_title=folder.path,
             )
 
     def _friend_pages(self, writer: Any, build: Build) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.assemble import Build
+from ..core.build import Build
 from ..core.manifest import Plan
 
 _KEY = "haokan"

@@ -19,7 +19,8 @@ from pelican.utils import order_content
 from pelican.writers import Writer
 
 from ..core import catalog, manifest
-from ..core.assemble import Options, assemble
+from ..core.assemble import assemble
+from ..core.build import Options
 from ..core.errors import SettingsError
 from ..core.settings import Settings
 from ..storage.store import Store
@@ -60,6 +61,8 @@ def configure(pelican: Any) -> None:
         "autoescape": True,
         "bytecode_cache": FileSystemBytecodeCache(str(cache)),
     }
+    # Folder pages paginate as Pelican's category pages do.
+    settings["PAGINATED_TEMPLATES"] = {**settings["PAGINATED_TEMPLATES"], "folder": None}
     settings["JINJA_GLOBALS"] = {
         **settings.get("JINJA_GLOBALS", {}),
         "T": catalog.strings(hk.lang),

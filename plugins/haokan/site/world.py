@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from ..core.assemble import World
+from ..core.build import World
 from ..core.settings import Settings
 from ..storage import owner
 from ..storage.store import Store
@@ -17,16 +17,20 @@ def read_world(hk: Settings) -> World:
     subscriptions = owner.read_subscriptions(hk.subscriptions)
     friends = owner.read_friends(hk.friends)
     marks = owner.read_marks(hk.marks_dir, hk.zone)
+    folders = owner.read_folders(hk.subscriptions)
     if not hk.store.exists():
         log.warning("No store at %s yet: run `invoke fetch` first", hk.store)
-        return World(subscriptions, friends, marks, (), (), {}, None)
+        return World(subscriptions, friends, marks, (), (), {}, None, folders)
+    urls = [s.url for s in subscriptions]
     with Store(hk.store) as store:
         return World(
             subscriptions,
             friends,
             marks,
-            tuple(store.entries([s.url for s in subscriptions], content=False)),
+            tuple(store.entries(urls, content=False)),
             tuple(store.entries([f.feed_url for f in friends])),
             store.feed_statuses(),
             store.last_fetch(),
+            folders,
+            tuple(store.former_entries(urls)) if marks else (),
         )

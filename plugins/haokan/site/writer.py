@@ -38,7 +38,7 @@ from .digests import (
 from .handoff import received
 
 # Pages made from the list of articles; with the feeds, they stand while that list does.
-LIST_TEMPLATES = frozenset({"category.html", "index.html"})
+LIST_TEMPLATES = frozenset({"category.html", "index.html", "folder.html"})
 
 
 class _ChangedOnly(io.StringIO):

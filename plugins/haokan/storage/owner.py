@@ -3,19 +3,22 @@ back whole. Parsing is pure (core/opml.py, core/friends.py, core/marks.py); this
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
 
 from ..core import marks as markfile
+from ..core import opml_edit
 from ..core.errors import MarkError, OpmlError
 from ..core.friends import AVATAR_MAX_BYTES, Friend, parse_friends
 from ..core.marks import Mark
 from ..core.model import Subscription
-from ..core.opml import parse_opml, render_opml
+from ..core.opml import feed_attributes, feed_key, parse_opml, render_opml, walk
 from ..core.urls import absolute_url, canonical_url
 from .atomic import write_atomically
 
 SUBSCRIPTIONS_TITLE = "好看 subscriptions"
+FRIENDS_TITLE = "好看 friends"
 
 
 def read_file(path: Path, missing_ok: bool = True) -> bytes:
@@ -30,6 +33,12 @@ def read_file(path: Path, missing_ok: bool = True) -> bytes:
         raise OpmlError(f"{path}: cannot read ({error.strerror})") from error
 
 
+def read_folders(path: Path) -> tuple[str, ...]:
+    """Return every folder of the owner's OPML file ("A/B"), in its order, empty ones too."""
+    data = read_file(path)
+    return tuple(o.folder for o in walk(data, str(path)) if o.kind == "folder") if data else ()
+
+
 def read_subscriptions(path: Path) -> tuple[Subscription, ...]:
     """Return the feeds of the owner's OPML file (an absent file holds none)."""
     data = read_file(path)
@@ -39,6 +48,60 @@ def read_subscriptions(path: Path) -> tuple[Subscription, ...]:
 def write_subscriptions(path: Path, subscriptions: tuple[Subscription, ...], now: datetime) -> None:
     """Replace the owner's OPML file with these subscriptions."""
     write_atomically(path, render_opml(SUBSCRIPTIONS_TITLE, subscriptions, now))
+
+
+def _edit(path: Path, title: str, change: Callable[[bytes], bytes], now: datetime) -> None:
+    """Apply `change` to an OPML file's bytes (a new, empty one when absent) and replace it
+    whole; nothing is written when `change` raises."""
+    data = read_file(path) or render_opml(title, (), now)
+    write_atomically(path, change(data))
+
+
+def _outline_of(document: opml_edit.Document, url: str) -> opml_edit.Element:
+    key = feed_key(url)
+    for element in document.feeds():
+        raw = element.attributes["xmlUrl"].strip()
+        if feed_key(absolute_url(raw) or raw) == key:
+            return element
+    raise OpmlError(f"{url} is not in the file")  # read just before: only a race gets here
+
+
+def add_subscriptions(path: Path, subs: Sequence[Subscription], now: datetime) -> None:
+    """Add each of `subs` to the owner's OPML file, last in its folder (made if missing)."""
+
+    def change(data: bytes) -> bytes:
+        for sub in subs:
+            fragment = opml_edit.outline(feed_attributes(sub))
+            data = opml_edit.add(data, str(path), fragment, sub.folder)
+        return data
+
+    _edit(path, SUBSCRIPTIONS_TITLE, change, now)
+
+
+def remove_outline(path: Path, url: str, now: datetime) -> None:
+    """Remove the outline of feed `url` from an owner's OPML file; the rest stays as written."""
+
+    def change(data: bytes) -> bytes:
+        document = opml_edit.read(data, str(path))
+        return opml_edit.remove(document, _outline_of(document, url))
+
+    _edit(path, SUBSCRIPTIONS_TITLE, change, now)
+
+
+def move_subscription(path: Path, url: str, folder: str, now: datetime) -> None:
+    """Move the outline of feed `url`, exactly as written, last into `folder`."""
+
+    def change(data: bytes) -> bytes:
+        document = opml_edit.read(data, str(path))
+        return opml_edit.move(document, _outline_of(document, url), folder, str(path))
+
+    _edit(path, SUBSCRIPTIONS_TITLE, change, now)
+
+
+def add_friend(path: Path, attributes: dict[str, str], now: datetime) -> None:
+    """Add a friend's outline (text, xmlUrl, htmlUrl, avatar, weight) to friends.opml."""
+    fragment = opml_edit.outline(attributes)
+    _edit(path, FRIENDS_TITLE, lambda d: opml_edit.add(d, str(path), fragment, ""), now)
 
 
 def read_friends(path: Path) -> tuple[Friend, ...]:

@@ -19,17 +19,27 @@ class Reads:
     db: sqlite3.Connection
     path: Path
 
+    def _entries(self, where: str, params: dict[str, str], content: bool) -> list[StoredEntry]:
+        columns = [c if c != "content" or content else "'' AS content" for c in ENTRY_COLUMNS]
+        rows = self.db.execute(
+            f"SELECT {', '.join(columns)} FROM entries WHERE {where} ORDER BY published DESC, slug",
+            params,
+        )
+        return [stored_entry(row) for row in rows]
+
     def entries(self, feed_urls: Sequence[str], content: bool = True) -> list[StoredEntry]:
         """Return every stored entry of these feeds, newest first (ties by slug); without
         `content` their HTML is left out (empty), which keeps a large store light to list."""
-        columns = [c if c != "content" or content else "'' AS content" for c in ENTRY_COLUMNS]
-        rows = self.db.execute(
-            f"SELECT {', '.join(columns)} FROM entries"
-            " WHERE feed_url IN (SELECT value FROM json_each(:urls))"
-            " ORDER BY published DESC, slug",
-            {"urls": json.dumps(list(feed_urls))},
+        where = "feed_url IN (SELECT value FROM json_each(:urls))"
+        return self._entries(where, {"urls": json.dumps(list(feed_urls))}, content)
+
+    def former_entries(self, subscribed: Sequence[str]) -> list[StoredEntry]:
+        """Return the entries (without HTML) of subscriptions no longer subscribed."""
+        where = (
+            "feed_url IN (SELECT url FROM feeds WHERE kind = 'subscription')"
+            " AND feed_url NOT IN (SELECT value FROM json_each(:urls))"
         )
-        return [stored_entry(row) for row in rows]
+        return self._entries(where, {"urls": json.dumps(list(subscribed))}, content=False)
 
     def contents(self, slugs: Sequence[str]) -> dict[str, str]:
         """Return the sanitized HTML of these entries, by slug."""

@@ -240,6 +240,13 @@ class Store(Reads):
                 )
         return len(doomed)
 
+    def forget_feed(self, url: str) -> int:
+        """Delete a feed and every entry stored of it; return how many entries went."""
+        with self.transaction() as db:
+            gone = db.execute("DELETE FROM entries WHERE feed_url = :url", {"url": url}).rowcount
+            db.execute("DELETE FROM feeds WHERE url = :url", {"url": url})
+        return int(gone)
+
     def vacuum(self) -> tuple[int, int]:
         """Compact the database file; return its size before and after, in bytes."""
         before = self.path.stat().st_size

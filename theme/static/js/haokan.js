@@ -30,6 +30,44 @@
   var page = document.querySelector("article[data-read-key]");
   if (page) remember([page.dataset.readKey]);
 
+  // The folder pane: how many of each subscription's articles are unread, and of each folder's.
+  var pane = document.querySelector("[data-unread-index]");
+  if (pane && window.fetch) {
+    fetch(pane.dataset.unreadIndex).then(function (response) {
+      return response.ok ? response.json() : {};
+    }).then(function (index) {
+      var read = readKeys();
+      function badge(element, count) {
+        if (!count) return;
+        var span = document.createElement("span");
+        span.className = "unread-count";
+        span.textContent = (ui.uiUnreadCount || "{n} unread").replace("{n}", count);
+        var counted = element.querySelector(":scope > .count");
+        (counted || element).insertAdjacentElement(counted ? "afterend" : "beforeend", span);
+      }
+      var unread = new Map();
+      pane.querySelectorAll("[data-unread-of]").forEach(function (row) {
+        var keys = index[row.dataset.unreadOf] || [];
+        var count = keys.filter(function (key) { return read.indexOf(key) === -1; }).length;
+        unread.set(row, count);
+        badge(row, count);
+      });
+      pane.querySelectorAll("details > summary").forEach(function (summary) {
+        var total = 0;
+        summary.parentNode.querySelectorAll("[data-unread-of]").forEach(function (row) {
+          total += unread.get(row) || 0;
+        });
+        badge(summary, total);
+      });
+      var all = pane.querySelector(".pane-all");
+      if (all) {
+        var sum = 0;
+        unread.forEach(function (count) { sum += count; });
+        badge(all, sum);
+      }
+    }).catch(function () { /* file:// or offline: the entry counts still stand */ });
+  }
+
   // Lists: a dot on what is unread, "mark all read", and keyboard navigation.
   var items = Array.prototype.slice.call(document.querySelectorAll("li[data-read-key]"));
   if (!items.length) return;
