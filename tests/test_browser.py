@@ -258,7 +258,7 @@ def test_the_front_page_is_complete_without_javascript(reader, browser):
     context.close()
 
 
-def test_screenshots_of_the_front_page_in_four_variants(reader, browser, tmp_path):
+def test_screenshots_of_every_variant_are_taken(reader, browser, tmp_path):
     from haokan.cli.screenshots import SHOTS, take
 
     site, _ = reader

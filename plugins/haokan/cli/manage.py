@@ -73,15 +73,21 @@ def move(hk: Settings, query: str, folder: str) -> None:
     console.print(f"Moved {sub.title or sub.url} to {path or 'the top level'}.")
 
 
-def _avatar(hk: Settings, file: str, name: str) -> str:
-    """Return the avatar's path as friends.opml names it: where it is when it already sits
-    beside the file, else a copy in avatars/ there."""
+def _avatar_file(file: str) -> Path:
+    """Return the image `--avatar` names; raise OpmlError when it cannot be one."""
     source = Path(file).expanduser().resolve()
     if source.suffix.lower() not in AVATAR_TYPES or not source.is_file():
         kinds = ", ".join(sorted(AVATAR_TYPES))
         raise OpmlError(f"--avatar {file}: not an image file here ({kinds})")
     if source.stat().st_size > AVATAR_MAX_BYTES:
         raise OpmlError(f"--avatar {file}: larger than {AVATAR_MAX_BYTES >> 10} KiB")
+    return source
+
+
+def _avatar(hk: Settings, file: str, name: str) -> str:
+    """Return the avatar's path as friends.opml names it: where it is when it already sits
+    beside the file, else a copy in avatars/ there."""
+    source = _avatar_file(file)
     base = hk.friends.parent.resolve()
     if not source.is_relative_to(base):
         target = base / "avatars" / f"{slug(name, str(source), digest=6)}{source.suffix.lower()}"
@@ -107,6 +113,9 @@ def follow(hk: Settings, url: str, name: str = "", avatar: str = "", weight: str
     from ..ingest.discover import discover_feed
 
     friends = owner.read_friends(hk.friends)
+    extra = {"weight": _weight(weight)} if weight else {}  # mistakes first, before the network
+    if avatar:
+        _avatar_file(avatar)
     found = asyncio.run(discover_feed(url, allow_private=hk.allow_private_addresses))
     known = next((f for f in friends if feed_key(f.feed_url) == feed_key(found.url)), None)
     if known is not None:
@@ -118,9 +127,7 @@ def follow(hk: Settings, url: str, name: str = "", avatar: str = "", weight: str
         attributes["htmlUrl"] = found.site_url
     if avatar:
         attributes["avatar"] = _avatar(hk, avatar, name)
-    if weight:
-        attributes["weight"] = _weight(weight)
-    owner.add_friend(hk.friends, attributes, datetime.now(UTC))
+    owner.add_friend(hk.friends, attributes | extra, datetime.now(UTC))
     console.print(f"Following {name} ({found.url}). `invoke fetch` reads their picks.")
 
 

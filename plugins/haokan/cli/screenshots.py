@@ -26,6 +26,8 @@ SHOTS: dict[str, tuple[str, int, int, Scheme]] = {
     "front-phone-dark": ("", 390, 844, "dark"),
     "front-desktop-light": ("", 1280, 860, "light"),
     "front-desktop-dark": ("", 1280, 860, "dark"),
+    "subscriptions-phone-light": ("subscriptions/", 390, 844, "light"),
+    "folder-desktop-light": ("folders/english/", 1280, 860, "light"),
 }
 
 
