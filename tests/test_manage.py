@@ -115,3 +115,26 @@ def test_import_finds_the_feeds_of_sites_and_names_what_it_left_out(site, server
     again = " ".join(site.invoke("import-opml", str(export), "--no-discover").stdout.split())
     assert "0 new subscriptions, 1 already present, 3 not imported:" in again
     assert "Quiet: a site without a feed address" in again
+
+
+def test_init_asks_first_and_refuses_to_guess_without_a_terminal(managed, capsys):
+    from haokan.cli.init import init
+
+    before = (managed.root / "content" / "subscriptions.opml").read_bytes()
+    with pytest.raises(SystemExit):
+        init(load(managed.settings))  # pytest's standard input is no terminal
+    assert "run it in a terminal, or with --yes" in capsys.readouterr().err
+    assert (managed.root / "content" / "subscriptions.opml").read_bytes() == before
+
+
+@pytest.mark.slow
+def test_fetch_names_an_outline_that_lists_a_site_but_no_feed(site):
+    (site.root / "content" / "subscriptions.opml").write_text(
+        '<opml version="2.0"><body><outline text="Quiet" htmlUrl="https://quiet.example/"/>'
+        "</body></opml>"
+    )
+    fetched = " ".join(site.invoke("fetch").stdout.split())
+    assert (
+        "note: Quiet in subscriptions.opml names a site but no feed; "
+        "`invoke subscribe https://quiet.example/` finds it"
+    ) in fetched

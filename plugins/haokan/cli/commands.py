@@ -56,6 +56,12 @@ def fetch(hk: Settings, force: bool = False) -> list[FeedReport]:
                 )
             )
     fetch_summary(reports, time.monotonic() - started)
+    for name, site in owner.read_sites_without_feed(hk.subscriptions):
+        console.print(
+            f"note: {name or site} in {hk.subscriptions.name} names a site but no feed; "
+            f"`invoke subscribe {site}` finds it",
+            soft_wrap=True,
+        )
     return reports
 
 

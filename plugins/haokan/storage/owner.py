@@ -39,6 +39,13 @@ def read_folders(path: Path) -> tuple[str, ...]:
     return tuple(o.folder for o in walk(data, str(path)) if o.kind == "folder") if data else ()
 
 
+def read_sites_without_feed(path: Path) -> tuple[tuple[str, str], ...]:
+    """Return the outlines of the owner's OPML that name a site but no feed: (name, htmlUrl)."""
+    data = read_file(path)
+    found = [o for o in walk(data, str(path)) if o.kind == "site"] if data else []
+    return tuple((o.name, o.attributes["htmlUrl"]) for o in found)
+
+
 def read_subscriptions(path: Path) -> tuple[Subscription, ...]:
     """Return the feeds of the owner's OPML file (an absent file holds none)."""
     data = read_file(path)
