@@ -11,8 +11,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pelicanconf import *  # noqa: F403
 
-SITEURL = "https://example.com"
+SITEURL = "https://example.com"  # where your site lives: `invoke publish` refuses this placeholder
 RELATIVE_URLS = False
+OUTPUT_PATH = "public"  # its own folder: output/ stays the local reader's
 FEED_DOMAIN = SITEURL
 DELETE_OUTPUT_DIRECTORY = True
 DRAFT_SAVE_AS = ""  # drafts are never published

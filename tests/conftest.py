@@ -292,11 +292,13 @@ class Site:
             ]
         return items
 
-    def invoke(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    def invoke(
+        self, *args: str, ok: bool = True, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         command = [sys.executable, "-m", "invoke", "-r", str(ROOT), *args]
         if args and args[0] not in {"check"} and "--settings" not in args:
             command += ["--settings", str(self.settings)]
-        env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+        env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})}
         result = subprocess.run(
             command, capture_output=True, text=True, cwd=self.root, env=env, timeout=300
         )

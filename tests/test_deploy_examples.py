@@ -33,7 +33,7 @@ def test_github_workflow_fetches_builds_keeps_the_store_and_deploys_pages():
         < runs.index(".venv/bin/invoke build --settings publishconf.py")
     )
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages"))
-    assert upload["with"]["path"] == "output"
+    assert upload["with"]["path"] == "public"  # publishconf.py builds there, not in output/
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "build"
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")

@@ -66,12 +66,87 @@ def test_dry_run_says_what_it_would_do_and_does_nothing(tmp_path):
         tmp_path, f'HAOKAN_PUBLISH = "rsync"\nHAOKAN_RSYNC_TARGET = {str(target) + "/"!r}\n'
     )
     result = site.invoke("publish", "--dry-run")
-    assert "Dry run: would build" in result.stdout
+    assert "Dry run: checks passed; would build" in result.stdout
     assert "rsync --archive --compress --delete" in result.stdout and str(target) in result.stdout
-    assert not target.exists() and not site.output.exists()
+    assert not target.exists() and not (site.root / "public").exists()
 
 
-def test_rsync_without_a_target_is_one_clear_error(tmp_path):
-    site = publishing_site(tmp_path, 'HAOKAN_PUBLISH = "rsync"\n')
-    result = site.invoke("publish", ok=False)
-    assert result.returncode == 1 and "needs HAOKAN_RSYNC_TARGET" in result.stderr
+def one_line(result) -> str:
+    assert result.returncode == 1, result.stdout
+    (line,) = result.stderr.strip().splitlines()
+    return line
+
+
+@pytest.mark.parametrize(
+    ("extra", "env", "message"),
+    [
+        ('HAOKAN_PUBLISH = "rsync"\n', {}, "needs HAOKAN_RSYNC_TARGET"),
+        (
+            'HAOKAN_PUBLISH = "rsync"\nHAOKAN_RSYNC_TARGET = "/tmp/x/"\n',
+            {"PATH": "/nonexistent"},
+            "rsync is not installed",
+        ),
+        ('SITEURL = FEED_DOMAIN = "https://example.com"\n', {}, "still the placeholder"),
+        ('SITEURL = ""\n', {}, "SITEURL is ''; set it in haokanconf.py"),
+        ("", {}, "is not a git repository"),
+    ],
+)
+def test_what_would_stop_a_deploy_is_one_line_before_anything_is_built(
+    tmp_path, extra, env, message
+):
+    site = publishing_site(tmp_path, extra)
+    for args in (["publish"], ["publish", "--dry-run"]):
+        assert message in one_line(site.invoke(*args, ok=False, env=env)), args
+    assert not (site.root / "public").exists()
+
+
+def test_a_missing_git_remote_is_named(tmp_path):
+    site = publishing_site(tmp_path, "")
+    git("init", "--quiet", cwd=site.root)
+    assert "git remote 'origin' is not configured" in one_line(site.invoke("publish", ok=False))
+
+
+def two_settings(tmp_path, publish_extra: str) -> Site:
+    """A site with its own pelicanconf.py (the reader's, building output/) and publishconf.py."""
+    root = tmp_path / "own"
+    (root / "content" / "haokan").mkdir(parents=True)
+    (root / "content" / "haokan" / "a.md").write_text(
+        "Title: A good read\nLink: https://e.org/a\nDate: 2026-11-24 10:00+08:00\n\nYes.\n"
+    )
+    (root / "pelicanconf.py").write_text(
+        "import runpy\n"
+        f"globals().update((k, v) for k, v in runpy.run_path({str(ROOT / 'pelicanconf.py')!r})"
+        ".items() if k.isupper())\n"
+    )
+    (root / "publishconf.py").write_text(
+        "from pelicanconf import *  # noqa\n"
+        'SITEURL = FEED_DOMAIN = "https://haokan.example"\nRELATIVE_URLS = False\n'
+        "DELETE_OUTPUT_DIRECTORY = True\n" + publish_extra
+    )
+    return Site(root)
+
+
+@pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
+def test_publishing_leaves_the_readers_site_byte_for_byte_alone(tmp_path):
+    target = tmp_path / "www"
+    site = two_settings(
+        tmp_path,
+        f'OUTPUT_PATH = "public"\nHAOKAN_PUBLISH = "rsync"\nHAOKAN_RSYNC_TARGET = {str(target) + "/"!r}\n',
+    )
+    site.invoke("build", "--settings", str(site.root / "pelicanconf.py"))
+    before = {p: p.read_bytes() for p in sorted(site.output.rglob("*")) if p.is_file()}
+    site.invoke("publish", "--settings", str(site.root / "publishconf.py"))
+    after = {p: p.read_bytes() for p in sorted(site.output.rglob("*")) if p.is_file()}
+    assert after == before and len(before) > 20
+    assert (
+        'href="https://haokan.example/theme/css/haokan.css"' in (target / "index.html").read_text()
+    )
+    assert 'href="./theme/css/haokan.css"' in (site.output / "index.html").read_text()
+
+
+def test_publishing_into_the_readers_folder_is_refused(tmp_path):
+    site = two_settings(tmp_path, 'OUTPUT_PATH = "output"\n')
+    line = one_line(
+        site.invoke("publish", "--settings", str(site.root / "publishconf.py"), ok=False)
+    )
+    assert "builds into" in line and "the local reader's site; set OUTPUT_PATH = 'public'" in line

@@ -10,30 +10,44 @@ from ..core import health
 from ..core.errors import SettingsError
 from ..core.health import FeedHealth
 from ..core.settings import Settings
-from ..storage import owner
+from ..storage import owner, settings_file
 from ..storage.store import Store
+from . import publish as publishing
 from .commands import build
-from .publish import deploy
 from .report import console, health_table, owner_errors_exit
+
+
+def _reader_output(hk: Settings) -> Path | None:
+    """Return where the development settings beside these build (the local reader's site)."""
+    development = hk.source.parent / "pelicanconf.py"
+    if development == hk.source or not development.is_file():
+        return None
+    return settings_file.load(development).output
 
 
 @owner_errors_exit
 def publish(hk: Settings, dry_run: bool = False) -> None:
-    """Build with these (publishing) settings, then deploy per HAOKAN_PUBLISH."""
+    """Check that the deploy can land, build with these (publishing) settings into their own
+    folder, then deploy per HAOKAN_PUBLISH; --dry-run checks and says what it would run."""
+    repo = hk.source.parent
+    publishing.check(hk, repo, _reader_output(hk))
+    now = datetime.now(UTC)
     if dry_run:
-        out = hk.output
-        console.print(f"Dry run: would build {out} with {hk.source.name}, then run:")
-    else:
-        out = Path(build(hk).output)
-    for command in deploy(hk, out, hk.source.parent, dry_run):
-        console.print(("  " if dry_run else "Ran: ") + shlex.join(command), soft_wrap=True)
-    if not dry_run:
-        where = (
-            hk.rsync_target
-            if hk.publish == "rsync"
-            else (f"branch {hk.publish_branch} of {hk.publish_remote}")
+        console.print(
+            f"Dry run: checks passed; would build {hk.output} with {hk.source.name}, then run:"
         )
-        console.print(f"Published {out} to {where}.")
+        for command in publishing.commands(hk, hk.output, now):
+            console.print("  " + shlex.join(command), soft_wrap=True)
+        return
+    out = Path(build(hk).output)
+    for command in publishing.deploy(hk, out, repo, now):
+        console.print("Ran: " + shlex.join(command), soft_wrap=True)
+    where = (
+        hk.rsync_target
+        if hk.publish == "rsync"
+        else f"branch {hk.publish_branch} of {hk.publish_remote}"
+    )
+    console.print(f"Published {out} to {where}.")
 
 
 def feed_health(hk: Settings, now: datetime) -> list[FeedHealth]:

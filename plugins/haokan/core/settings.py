@@ -161,6 +161,7 @@ class Settings:
     zone: ZoneInfo = field(default=ZoneInfo("UTC"))  # TIMEZONE
     output: Path = field(default=Path("output"))  # OUTPUT_PATH, absolute
     site_name: str = "好看"  # SITENAME
+    site_url: str = ""  # SITEURL: where the published site lives ("" in development)
     pelican: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -225,5 +226,6 @@ def validate(values: Mapping[str, object], source: Path) -> Settings:
         zone=_zone(values.get("TIMEZONE"), source),
         output=Path(os.path.normpath(source.parent / output)),
         site_name=str(name),
+        site_url=str(values.get("SITEURL") or "").rstrip("/"),
         pelican=dict(values),
     )
