@@ -103,7 +103,9 @@ def status(c: Context, settings: str = SETTINGS) -> None:
         "dry_run": "only count what would go",
     }
 )
-def prune(c: Context, older_than: int = 0, settings: str = SETTINGS, dry_run: bool = False) -> None:
+def prune(
+    c: Context, older_than: str = "", settings: str = SETTINGS, dry_run: bool = False
+) -> None:
     """Remove stored entries older than DAYS that no mark references."""
     upkeep.prune(commands.load(settings), older_than, dry_run)
 

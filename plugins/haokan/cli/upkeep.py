@@ -6,6 +6,8 @@ import shlex
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from rich.text import Text
+
 from ..core import health
 from ..core.errors import SettingsError
 from ..core.health import FeedHealth
@@ -69,21 +71,45 @@ def status(hk: Settings) -> list[FeedHealth]:
     return rows
 
 
+def days(value: str) -> int:
+    """Return `--older-than`'s whole number of days; raise SettingsError in words."""
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise SettingsError(
+            f"--older-than {value!r}: give a whole number of days, at least 1 "
+            "(stored entries older than that are removed)"
+        )
+    return number
+
+
 @owner_errors_exit
-def prune(hk: Settings, older_than: int, dry_run: bool = False) -> int:
-    """Delete stored entries older than `older_than` days that no mark references."""
-    if older_than < 1:
-        raise SettingsError("give --older-than DAYS (at least 1): entries older are removed")
+def prune(hk: Settings, older_than: str, dry_run: bool = False) -> int:
+    """Delete stored entries older than `older_than` days that no mark references, for good:
+    they are not stored again while their feed still lists them."""
+    now = datetime.now(UTC)
+    before = now - timedelta(days=days(older_than))
     keep = {m.canonical for m in owner.read_marks(hk.marks_dir, hk.zone)}
-    before = datetime.now(UTC) - timedelta(days=older_than)
     with Store(hk.store) as store:
-        removed = store.prune(before, keep, dry_run)
+        per_feed = store.prune(before, keep, dry_run, now)
+        records = store.feed_statuses()
+    subscriptions = owner.read_subscriptions(hk.subscriptions)
+    names = {
+        f.url: f.name
+        for f in health.watched(subscriptions, owner.read_friends(hk.friends), records)
+    }
+    total = sum(per_feed.values())
     verb = "Would remove" if dry_run else "Removed"
     console.print(
-        f"{verb} {removed} entries published before {before:%Y-%m-%d} "
-        f"(marked articles are always kept)."
+        f"{verb} {total} entries published before {before.astimezone(hk.zone):%Y-%m-%d} "
+        f"(marked articles are always kept{'' if dry_run else '; they will not be fetched again'})"
+        + (":" if per_feed else ".")
     )
-    return removed
+    for url, count in sorted(per_feed.items(), key=lambda pair: (-pair[1], pair[0])):
+        console.print(Text(f"  {count:>5}  {names.get(url, url)}"), soft_wrap=True)
+    return total
 
 
 @owner_errors_exit

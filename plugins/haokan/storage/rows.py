@@ -10,8 +10,20 @@ from typing import Any
 from ..core.model import Enclosure, Entry, FeedStatus, StoredEntry
 from ..core.slugs import slug
 
-SCHEMA_VERSION = 1
-SCHEMA = """
+SCHEMA_VERSION = 2
+PRUNED = """
+CREATE TABLE pruned (
+    feed_url TEXT NOT NULL,
+    key TEXT NOT NULL,
+    pruned_at TEXT NOT NULL,
+    PRIMARY KEY (feed_url, key)
+);
+"""
+# What turns a store of each older version into the next one.
+MIGRATIONS = {1: PRUNED}
+SCHEMA = (
+    PRUNED
+    + """
 CREATE TABLE feeds (
     url TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -49,6 +61,7 @@ CREATE TABLE entries (
 CREATE INDEX entries_by_date ON entries (feed_url, published DESC);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+)
 
 # The columns an entry's own values fill, in INSERT and UPDATE alike.
 ENTRY_VALUES = (

@@ -11,11 +11,12 @@ from pathlib import Path
 
 from ..core.errors import StoreError
 from ..core.model import Entry, Feed, FeedKind
-from ..core.urls import canonical_url
+from .housekeeping import Housekeeping
 from .reads import Reads
 from .rows import (
     ENTRY_COLUMNS,
     ENTRY_VALUES,
+    MIGRATIONS,
     SCHEMA,
     SCHEMA_VERSION,
     entry_slug,
@@ -38,7 +39,7 @@ _UPDATE = (
 _HEALTHY = "last_error = NULL, failures = 0, next_attempt = NULL"
 
 
-class Store(Reads):
+class Store(Reads, Housekeeping):
     """One open store; use as a context manager. Writing is here, reading in reads.py."""
 
     def __init__(self, path: Path) -> None:
@@ -83,6 +84,9 @@ class Store(Reads):
                 f"BEGIN; {SCHEMA} PRAGMA application_id={APPLICATION_ID}; "
                 f"PRAGMA user_version={SCHEMA_VERSION}; COMMIT;"
             )
+        elif version < SCHEMA_VERSION:
+            steps = " ".join(MIGRATIONS[v] for v in range(version, SCHEMA_VERSION))
+            self.db.executescript(f"BEGIN; {steps} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -170,7 +174,10 @@ class Store(Reads):
                     "SELECT key, fingerprint FROM entries WHERE feed_url = :url", {"url": url}
                 )
             }
+            pruned = self.pruned_keys(url, [e.key for e in feed.entries])
             for position, entry in enumerate(feed.entries):
+                if entry.key in pruned:
+                    continue  # the owner pruned it: it does not come back while the feed has it
                 if entry.key not in known:
                     # Undated entries keep the feed's order: each is a second older than the last.
                     self._insert(url, entry, now - timedelta(seconds=position), now)
@@ -218,38 +225,3 @@ class Store(Reads):
         row = self._row(url, entry, iso(entry.published or estimated))
         row |= {"slug": entry_slug(url, entry.key, entry.title), "first_seen": iso(now)}
         self.db.execute(_INSERT, row)
-
-    def prune(self, before: datetime, keep: set[str], dry_run: bool) -> int:
-        """Delete entries published before `before` whose canonical link is not in `keep`.
-
-        Return how many were (or, dry, would be) deleted; all in one transaction.
-        """
-        old = self.db.execute(
-            "SELECT feed_url, key, link FROM entries WHERE published < :before",
-            {"before": iso(before)},
-        ).fetchall()
-        doomed = [
-            {"feed_url": row["feed_url"], "key": row["key"]}
-            for row in old
-            if not row["link"] or canonical_url(row["link"]) not in keep
-        ]
-        if not dry_run and doomed:
-            with self.transaction() as db:
-                db.executemany(
-                    "DELETE FROM entries WHERE feed_url = :feed_url AND key = :key", doomed
-                )
-        return len(doomed)
-
-    def forget_feed(self, url: str) -> int:
-        """Delete a feed and every entry stored of it; return how many entries went."""
-        with self.transaction() as db:
-            gone = db.execute("DELETE FROM entries WHERE feed_url = :url", {"url": url}).rowcount
-            db.execute("DELETE FROM feeds WHERE url = :url", {"url": url})
-        return int(gone)
-
-    def vacuum(self) -> tuple[int, int]:
-        """Compact the database file; return its size before and after, in bytes."""
-        before = self.path.stat().st_size
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self.db.execute("VACUUM")
-        return before, self.path.stat().st_size
