@@ -2,7 +2,8 @@
 
 import asyncio
 import gzip
-from datetime import timedelta
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -13,7 +14,7 @@ from haokan.storage.store import Store
 GOOD = fixture_bytes("simple.atom.xml")
 
 
-def run(server, store, paths, allow_private=True, now=NOW, deadline=5.0, force=False):
+def run(server, store, paths, allow_private=True, now=NOW, deadline=5.0, force=False, zone=UTC):
     sources = [Source(server.url(p), "subscription", p) for p in paths]
     reports = asyncio.run(
         fetch_all(
@@ -24,6 +25,7 @@ def run(server, store, paths, allow_private=True, now=NOW, deadline=5.0, force=F
             deadline=deadline,
             now=now,
             force=force,
+            zone=zone,
         )
     )
     return {r.source.name: r for r in reports}
@@ -134,6 +136,12 @@ def test_429_retry_after_is_honoured(server, store):
     assert len(server.hits("/busy")) == 1  # we waited as asked
     server.routes["/busy"] = Reply(GOOD)
     assert run(server, store, ["/busy"], now=NOW + timedelta(minutes=61))["/busy"].new == 2
+
+
+def test_times_in_reasons_are_in_the_sites_zone(server, store):
+    server.routes["/busy"] = Reply(b"", 429, {"Retry-After": "3600"})
+    report = run(server, store, ["/busy"], zone=ZoneInfo("Asia/Shanghai"))["/busy"]
+    assert report.reason.endswith("next try after 2026-11-24 21:00 Asia/Shanghai")
 
 
 def test_backoff_after_three_failures_and_recovery_on_success(server, store):

@@ -129,10 +129,8 @@ def two_settings(tmp_path, publish_extra: str) -> Site:
 @pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
 def test_publishing_leaves_the_readers_site_byte_for_byte_alone(tmp_path):
     target = tmp_path / "www"
-    site = two_settings(
-        tmp_path,
-        f'OUTPUT_PATH = "public"\nHAOKAN_PUBLISH = "rsync"\nHAOKAN_RSYNC_TARGET = {str(target) + "/"!r}\n',
-    )
+    rsync = f'HAOKAN_PUBLISH = "rsync"\nHAOKAN_RSYNC_TARGET = {str(target) + "/"!r}\n'
+    site = two_settings(tmp_path, 'OUTPUT_PATH = "public"\n' + rsync)
     site.invoke("build", "--settings", str(site.root / "pelicanconf.py"))
     before = {p: p.read_bytes() for p in sorted(site.output.rglob("*")) if p.is_file()}
     site.invoke("publish", "--settings", str(site.root / "publishconf.py"))

@@ -1,6 +1,7 @@
 """When a failing feed is tried again (pure): Retry-After, three strikes, doubling, a day."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from haokan.core.model import FeedStatus
 from haokan.core.schedule import backing_off, backoff_note, retry_at
@@ -39,4 +40,6 @@ def test_a_feed_backs_off_only_until_its_next_attempt():
     assert backing_off(waiting, NOW)
     assert not backing_off(waiting, NOW + MINUTE)
     assert not backing_off(FeedStatus("u", "subscription", failures=2), NOW)
-    assert backoff_note(waiting) == "4 failures in a row; next try after 2026-11-24 12:01 UTC"
+    assert backoff_note(waiting, UTC) == "4 failures in a row; next try after 2026-11-24 12:01 UTC"
+    new_york = ZoneInfo("America/New_York")
+    assert backoff_note(waiting, new_york).endswith("after 2026-11-24 07:01 America/New_York")

@@ -123,3 +123,13 @@ def test_a_new_normalizer_forgets_validators_so_entries_are_read_again(tmp_path)
         state = store.feed_status(URL, "subscription")
         assert (state.etag, state.last_modified) == (None, None)
         assert len(store.entries([URL])) == 1  # entries themselves stay
+
+
+def test_an_undated_entry_is_never_newer_than_its_feeds_dated_ones(tmp_path):
+    dated = Entry(key="dated", title="dated", published=NOW - timedelta(days=300))
+    undated = [Entry(key=k, title=k) for k in ("first", "second")]
+    with Store(tmp_path / "s.sqlite3") as store:
+        store.save_feed(URL, "subscription", feed(undated[0], dated, undated[1]), None, None, NOW)
+        rows = {r.entry.key: r for r in store.entries([URL])}
+    assert rows["first"].date <= dated.published and rows["second"].date < rows["first"].date
+    assert rows["first"].first_seen == NOW  # when it was first seen is still recorded

@@ -52,6 +52,7 @@ def fetch(hk: Settings, force: bool = False) -> list[FeedReport]:
                     concurrency=hk.fetch_concurrency,
                     deadline=hk.fetch_deadline,
                     force=force,
+                    zone=hk.zone,
                     on_done=tick,
                 )
             )

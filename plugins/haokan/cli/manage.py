@@ -153,7 +153,7 @@ def list_subscriptions(hk: Settings) -> None:
     records, now = _statuses(hk), datetime.now(UTC)
     table = _table("folder", "title", "health", "address")
     for sub, feed in zip(subscriptions, health.watched(subscriptions, (), records), strict=True):
-        state = health.assess(records.get(sub.url), feed, now, hk.stale_days)
+        state = health.assess(records.get(sub.url), feed, now, hk.stale_days, hk.zone)
         word = Text(state.words, style=HEALTH_STYLE[state.state])
         table.add_row(Text(sub.folder or "—"), Text(feed.name), word, Text(sub.url))
     console.print(table)
@@ -168,7 +168,7 @@ def list_friends(hk: Settings) -> None:
     records, now = _statuses(hk), datetime.now(UTC)
     table = _table("friend", "weight", "health", "their 好看 feed")
     for friend, feed in zip(friends, health.watched((), friends, records), strict=True):
-        state = health.assess(records.get(friend.feed_url), feed, now, hk.stale_days)
+        state = health.assess(records.get(friend.feed_url), feed, now, hk.stale_days, hk.zone)
         word = Text(state.words, style=HEALTH_STYLE[state.state])
         table.add_row(Text(friend.name), f"{friend.weight:g}", word, Text(friend.feed_url))
     console.print(table)

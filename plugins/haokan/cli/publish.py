@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from ..core.errors import PublishError
 from ..core.settings import Settings
-from ..core.times import utc_minutes
+from ..core.times import minutes
 
 # SITEURLs that only say "set me": the one publishconf.py ships with, and its kin.
 PLACEHOLDER_HOSTS = frozenset({"example.com", "www.example.com", "example.org", "example.net"})
@@ -109,7 +109,7 @@ def commands(hk: Settings, output: Path, now: datetime) -> list[list[str]]:
             "--branch",
             hk.publish_branch,
             "--message",
-            f"Publish {utc_minutes(now)}",
+            f"Publish {minutes(now, hk.zone)}",
             str(output),
         ]
     ]

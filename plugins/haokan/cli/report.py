@@ -6,7 +6,7 @@ import functools
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar
 
 from rich.console import Console
@@ -16,6 +16,7 @@ from rich.text import Text
 
 from ..core.errors import OWNER_ERRORS
 from ..core.health import FeedHealth
+from ..core.times import zone_name
 
 if TYPE_CHECKING:  # ingest pulls in httpx: commands that do not fetch need not load it
     from ..ingest.fetch import FeedReport
@@ -130,13 +131,14 @@ HEALTH_STYLE = {
 }
 
 
-def _when(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment else "—"
+def health_table(rows: Sequence[FeedHealth], zone: tzinfo) -> None:
+    """Print one row per feed, those needing a look first: state, last success, failures,
+    next retry, entries, newest — times in the site's zone, which the title names."""
 
+    def _when(moment: datetime | None) -> str:
+        return f"{moment.astimezone(zone):%Y-%m-%d %H:%M}" if moment else "—"
 
-def health_table(rows: Sequence[FeedHealth]) -> None:
-    """Print one row per feed: state, last success, failures, next retry, entries, newest."""
-    table = Table(title="Feed health")
+    table = Table(title=f"Feed health (times in {zone_name(zone)})")
     for column in (
         "feed",
         "kind",

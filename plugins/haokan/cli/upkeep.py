@@ -60,14 +60,14 @@ def feed_health(hk: Settings, now: datetime) -> list[FeedHealth]:
             records = store.feed_statuses()
     subscriptions = owner.read_subscriptions(hk.subscriptions)
     feeds = health.watched(subscriptions, owner.read_friends(hk.friends), records)
-    return health.table(feeds, records, now, hk.stale_days)
+    return health.table(feeds, records, now, hk.stale_days, hk.zone)
 
 
 @owner_errors_exit
 def status(hk: Settings) -> list[FeedHealth]:
     """Print every feed's health: last success, last error, failures, next retry, entries."""
     rows = feed_health(hk, datetime.now(UTC))
-    health_table(rows)
+    health_table(rows, hk.zone)
     return rows
 
 

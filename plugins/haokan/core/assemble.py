@@ -181,4 +181,5 @@ def assemble(world: World, options: Options) -> Build:
         world.marks,
         world.feeds,
         all_folders,
+        world.last_fetch,
     )

@@ -72,3 +72,4 @@ class Build:
     marks: tuple[Mark, ...]
     feeds: Mapping[str, FeedStatus]
     folders: tuple[Folder, ...] = ()
+    fetched_at: datetime | None = None  # the last successful fetch: what the status page is as of

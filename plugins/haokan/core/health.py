@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Literal
 
 from .friends import Friend
@@ -60,12 +60,15 @@ def watched(
     return feeds + [Watched(f.feed_url, f.name, "friend") for f in friends]
 
 
-def assess(record: FeedStatus | None, feed: Watched, now: datetime, stale_days: int) -> FeedHealth:
-    """Return the health of one feed (`record` is None when it was never fetched)."""
+def assess(
+    record: FeedStatus | None, feed: Watched, now: datetime, stale_days: int, zone: tzinfo
+) -> FeedHealth:
+    """Return the health of one feed (`record` is None when it was never fetched); times in
+    its note are in `zone`."""
     if record is None:
         return FeedHealth(feed.name, FeedStatus(feed.url, feed.kind), "never", "run `invoke fetch`")
     if backing_off(record, now):
-        return FeedHealth(feed.name, record, "waiting", backoff_note(record))
+        return FeedHealth(feed.name, record, "waiting", backoff_note(record, zone))
     if record.failures:
         return FeedHealth(feed.name, record, "failing", record.last_error or "")
     if record.newest is None or record.newest < now - timedelta(days=stale_days):
@@ -78,8 +81,17 @@ def assess(record: FeedStatus | None, feed: Watched, now: datetime, stale_days: 
     return FeedHealth(feed.name, record, "ok", "")
 
 
+ATTENTION: dict[State, int] = {"failing": 0, "waiting": 1, "stale": 2, "never": 3, "ok": 4}
+
+
 def table(
-    feeds: Sequence[Watched], records: Mapping[str, FeedStatus], now: datetime, stale_days: int
+    feeds: Sequence[Watched],
+    records: Mapping[str, FeedStatus],
+    now: datetime,
+    stale_days: int,
+    zone: tzinfo,
 ) -> list[FeedHealth]:
-    """Return the health of each feed, in order."""
-    return [assess(records.get(feed.url), feed, now, stale_days) for feed in feeds]
+    """Return the health of each feed: those that need a look first (failing, backing off,
+    stale, never fetched), each group in the given order."""
+    rows = [assess(records.get(feed.url), feed, now, stale_days, zone) for feed in feeds]
+    return sorted(rows, key=lambda row: ATTENTION[row.state])

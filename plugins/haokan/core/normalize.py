@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -114,6 +114,14 @@ def normalize_entry(raw: Raw, feed_url: str | None, now: datetime, feed_author: 
         image=first_image(html),
         enclosures=_enclosures(raw, base),
     )
+
+
+def undated_anchor(entries: Sequence[Entry], now: datetime) -> datetime:
+    """Return what an undated entry is dated from when first seen: the newest dated entry of
+    the same feed document, or `now` when none has a date. An undated entry is then never newer
+    than the feed's dated ones; the store keeps the feed's order a second apart from there."""
+    dated = [e.published for e in entries if e.published is not None]
+    return min(now, max(dated)) if dated else now
 
 
 def normalize_feed(parsed: Raw, feed_url: str | None, now: datetime) -> Feed:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from .model import FeedStatus
-from .times import utc_minutes
+from .times import minutes
 
 STRIKES = 3  # consecutive failures before we back off
 FIRST_BACKOFF = timedelta(minutes=30)
@@ -29,8 +29,8 @@ def backing_off(status: FeedStatus, now: datetime) -> bool:
     return status.next_attempt is not None and status.next_attempt > now
 
 
-def backoff_note(status: FeedStatus) -> str:
-    """Return why a feed that is backing off waits, and until when, in words."""
+def backoff_note(status: FeedStatus, zone: tzinfo) -> str:
+    """Return why a feed that is backing off waits, and until when (in `zone`), in words."""
     assert status.next_attempt is not None
-    when = utc_minutes(status.next_attempt)
+    when = minutes(status.next_attempt, zone)
     return f"{status.failures} failures in a row; next try after {when}"

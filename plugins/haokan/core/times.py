@@ -1,10 +1,16 @@
-"""How moments are written for the owner (pure): one format, so every surface agrees."""
+"""How moments are written for the owner (pure): in the site's zone, saying which, so every
+surface — pages, the status page, `invoke status`, the fetch summary — agrees."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime, tzinfo
 
 
-def utc_minutes(moment: datetime) -> str:
-    """Return `moment` in UTC to the minute, saying so: 2026-11-24 12:00 UTC."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+def zone_name(zone: tzinfo) -> str:
+    """Return a zone's name as the owner set it (TIMEZONE): Asia/Shanghai, UTC."""
+    return str(getattr(zone, "key", None) or zone)
+
+
+def minutes(moment: datetime, zone: tzinfo) -> str:
+    """Return `moment` in `zone` to the minute, naming the zone: 2026-11-24 20:00 Asia/Shanghai."""
+    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} {zone_name(zone)}"

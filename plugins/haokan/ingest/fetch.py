@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Literal
 
@@ -16,7 +16,7 @@ from ..core.normalize import NORMALIZER_VERSION
 from ..core.parse import FeedRefused
 from ..core.schedule import backing_off, backoff_note, retry_at
 from ..core.settings import Settings
-from ..core.times import utc_minutes
+from ..core.times import minutes
 from ..storage import owner
 from ..storage.store import Store
 from .containment import ParseJob, ParserPool
@@ -103,9 +103,11 @@ class FetchRun:
         deadline: float,
         now: datetime,
         force: bool = False,
+        zone: tzinfo = UTC,
     ) -> None:
         self.store, self.pool, self.client = store, pool, client
         self.deadline, self.now, self.force = deadline, now, force
+        self.zone = zone  # the site's: how times in reasons are written
 
     async def one(self, source: Source) -> FeedReport:
         """Fetch, parse and store one feed; a failure is a report, never an exception."""
@@ -114,7 +116,8 @@ class FetchRun:
             return FeedReport(
                 source,
                 "skipped",
-                reason=f"{backoff_note(state)} (last: {state.last_error}); --force tries now",
+                reason=f"{backoff_note(state, self.zone)} (last: {state.last_error}); "
+                "--force tries now",
             )
         if source.path is not None:
             fetched = _read_local(source, state.etag)
@@ -152,7 +155,7 @@ class FetchRun:
         next_try = retry_at(failures + 1, self.now, retry_after)
         self.store.record_failure(source.url, source.kind, reason, self.now, next_try)
         if next_try is not None:
-            reason += f"; next try after {utc_minutes(next_try)}"
+            reason += f"; next try after {minutes(next_try, self.zone)}"
         return FeedReport(source, "failed", reason=reason)
 
 
@@ -165,15 +168,18 @@ async def fetch_all(
     deadline: float,
     now: datetime | None = None,
     force: bool = False,
+    zone: tzinfo = UTC,
     transport: httpx.AsyncBaseTransport | None = None,
     on_done: Callable[[FeedReport], None] = lambda report: None,
 ) -> list[FeedReport]:
-    """Fetch every source, at most `concurrency` at once; return one report per source."""
+    """Fetch every source, at most `concurrency` at once; return one report per source (its
+    times written in `zone`, the site's)."""
     limit = asyncio.Semaphore(concurrency)
     store.require_normalizer(NORMALIZER_VERSION)
     with ParserPool() as pool:
         async with new_client(allow_private, transport) as client:
-            run = FetchRun(store, pool, client, deadline, now or datetime.now(UTC), force)
+            moment = now or datetime.now(UTC)
+            run = FetchRun(store, pool, client, deadline, moment, force, zone)
 
             async def bounded(source: Source) -> FeedReport:
                 async with limit:

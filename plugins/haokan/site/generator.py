@@ -16,6 +16,7 @@ from pelican.urlwrappers import Category
 from ..core import catalog, health, ownfeed, pages
 from ..core.build import Build
 from ..core.settings import Settings
+from ..core.times import zone_name
 from .handoff import received
 from .writer import IncrementalWriter
 
@@ -138,13 +139,16 @@ class HaokanGenerator(Generator):  # type: ignore[misc]
     def _status(self, writer: Any, build: Build, hk: Settings) -> None:
         """Write status/: every feed's health, for the owner (noindex)."""
         feeds = health.watched(build.subscriptions, build.friends, build.feeds)
-        rows = health.table(feeds, build.feeds, build.as_of, hk.stale_days)
+        checked = build.fetched_at or build.as_of
+        rows = health.table(feeds, build.feeds, checked, hk.stale_days, hk.zone)
         self._write(
             writer,
             "status/index.html",
             "status",
             feeds_health=rows,
-            checked_at=build.as_of,
+            checked_at=build.fetched_at.astimezone(hk.zone) if build.fetched_at else None,
+            zone=hk.zone,
+            zone_name=zone_name(hk.zone),
             page_kind="status",
         )
 

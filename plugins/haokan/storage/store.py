@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..core.errors import StoreError
 from ..core.model import Entry, Feed, FeedKind
+from ..core.normalize import undated_anchor
 from .housekeeping import Housekeeping
 from .reads import Reads
 from .rows import (
@@ -175,12 +176,13 @@ class Store(Reads, Housekeeping):
                 )
             }
             pruned = self.pruned_keys(url, [e.key for e in feed.entries])
+            anchor = undated_anchor(feed.entries, now)
             for position, entry in enumerate(feed.entries):
                 if entry.key in pruned:
                     continue  # the owner pruned it: it does not come back while the feed has it
                 if entry.key not in known:
                     # Undated entries keep the feed's order: each is a second older than the last.
-                    self._insert(url, entry, now - timedelta(seconds=position), now)
+                    self._insert(url, entry, anchor - timedelta(seconds=position), now)
                     new += 1
                 elif known[entry.key] != entry.fingerprint:
                     db.execute(_UPDATE, self._row(url, entry, iso(entry.published)))
