@@ -228,7 +228,7 @@ def screenshots(c: Context, settings: str = SETTINGS, folder: str = "docs/screen
     """Save screenshots of the built front page: phone and desktop, light and dark."""
     from haokan.cli import screenshots as shots
 
-    for path in shots.take(commands.load(settings).output, Path(folder)):
+    for path in shots.take(commands.load(settings), Path(folder)):
         print(f"Saved {path}")
 
 

@@ -130,22 +130,79 @@ def test_pages_load_without_errors_or_requests_off_loopback(reader, page):
         assert page.problems == [], path
 
 
+def marks_of(site):
+    return sorted((site.root / "content" / "haokan").glob("*.md"))
+
+
 def test_a_haokan_click_round_trips_to_a_file_and_back(reader, page):
     site, base = reader
     page.goto(base + article_path(site, "第二篇"))
-    form = page.locator("article .haokan-like")
-    form.locator("textarea").fill("浏览器里写的想法")
+    control = page.locator("article .haokan-like")
+    assert control.locator("textarea").is_hidden()  # the 想法 field waits for 好看
+    control.locator("button.open").click()
+    control.locator("textarea").fill("浏览器里写的想法")
     with page.expect_navigation(timeout=60_000):
-        form.locator("button").click()
-    (mark,) = (site.root / "content" / "haokan").glob("*.md")
+        control.locator("button[type=submit]").click()
+    (mark,) = marks_of(site)
     assert "Link: https://simple.example.org/2" in mark.read_text()
     assert mark.read_text().endswith("浏览器里写的想法\n")
     assert "浏览器里写的想法" in page.locator("section.marked").inner_text()
+    # Edit the note: the field comes back holding what was written.
+    control.locator("button.open").click()
+    field = control.locator("textarea")
+    field.wait_for(state="visible")
+    assert field.input_value() == "浏览器里写的想法"
+    field.fill("改过的想法")
     with page.expect_navigation(timeout=60_000):
-        page.locator("article .haokan-like button").click()  # now "undo"
-    assert list((site.root / "content" / "haokan").glob("*.md")) == []
+        field.press("Control+Enter")
+    assert marks_of(site) == [mark] and mark.read_text().endswith("改过的想法\n")
+    assert "改过的想法" in page.locator("section.marked").inner_text()
+    with page.expect_navigation(timeout=60_000):
+        control.locator("button.unmark").click()
+    assert marks_of(site) == []
     assert page.locator("section.marked").count() == 0
     assert page.problems == []
+
+
+def test_one_compact_control_per_item_reachable_by_keyboard(reader, page):
+    _, base = reader
+    page.goto(base + "/")
+    items = page.locator(".social-item")
+    assert items.locator(".haokan-like").count() == items.count() == 2
+    assert items.locator("textarea:visible").count() == 0
+    like = items.first.locator("button.open")
+    assert "recommend" in (like.get_attribute("title") or "") or "推荐" in like.get_attribute(
+        "title"
+    )
+    like.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
+    page.keyboard.press("Escape")
+    assert items.locator("textarea:visible").count() == 0
+
+
+def test_after_a_mark_the_page_comes_back_to_the_same_item(reader, browser):
+    site, base = reader
+    context = browser.new_context(viewport={"width": 390, "height": 420})
+    page = context.new_page()
+    page.goto(base + "/")
+    item = page.locator(".social-item").nth(1)
+    title = item.locator(".item-title").inner_text()
+    item.scroll_into_view_if_needed()
+    item.locator("button.open").click()
+    item.locator("textarea").fill("回来看这条")
+    with page.expect_navigation(timeout=60_000):
+        item.locator("button[type=submit]").click()
+    page.wait_for_load_state("load")
+    same = page.locator(".social-item", has_text=title)
+    box = same.locator(".haokan-like").bounding_box()
+    assert box is not None and 0 <= box["y"] <= 420 - box["height"]  # in view, not at the top
+    assert "回来看这条" in same.inner_text()
+    assert page.evaluate("document.activeElement.className").startswith("open")
+    with page.expect_navigation(timeout=60_000):
+        same.locator("button.unmark").click()
+    assert marks_of(site) == []
+    context.close()
 
 
 def test_the_button_exists_only_in_the_local_reader(reader, page):
@@ -260,10 +317,11 @@ def test_the_front_page_is_complete_without_javascript(reader, browser):
 
 def test_screenshots_of_every_variant_are_taken(reader, browser, tmp_path):
     from haokan.cli.screenshots import SHOTS, take
+    from haokan.storage.settings_file import load
 
     site, _ = reader
-    saved = take(site.output, tmp_path, browser)
+    saved = take(load(site.settings), tmp_path, browser)
     assert [p.name for p in saved] == [f"{name}.png" for name in SHOTS]
     for path in saved:
         width = int.from_bytes(path.read_bytes()[16:20], "big")  # the PNG header's width
-        assert width == SHOTS[path.stem][1]
+        assert width == SHOTS[path.stem].width

@@ -20,10 +20,12 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from ..core.errors import OWNER_ERRORS
 from ..core.settings import Settings
 from ..core.urls import absolute_url
+from ..storage import owner
 from . import commands
 from .report import console
 
@@ -74,7 +76,8 @@ class ReaderServer(ThreadingHTTPServer):
 
 
 class ReaderHandler(SimpleHTTPRequestHandler):
-    """Static files, plus the token and reader script in HTML, plus POST /__haokan/mark."""
+    """Static files, plus the token and reader script in HTML, plus POST /__haokan/mark and
+    /__haokan/unmark, and GET /__haokan/note (a mark's note, to edit it)."""
 
     server: ReaderServer
 
@@ -101,9 +104,26 @@ class ReaderHandler(SimpleHTTPRequestHandler):
             '<script src="/theme/js/reader.js" defer></script></head>'
         ).encode()
 
+    def do_GET(self) -> None:
+        if not self.path.startswith("/__haokan/"):
+            super().do_GET()
+            return
+        try:
+            self._check_origin({"/__haokan/note"})
+            url = absolute_url(parse_qs(urlsplit(self.path).query).get("url", [""])[0])
+            if url is None:
+                raise Rejected(HTTPStatus.BAD_REQUEST, "the article's URL is not http(s)")
+            mark = owner.find_mark(self.server.hk.marks_dir, url, self.server.hk.zone)
+            found = {"marked": mark is not None, "note": mark.note if mark else ""}
+            self._answer(HTTPStatus.OK, {"ok": True, **found})
+        except Rejected as rejected:
+            self._answer(rejected.status, {"ok": False, "error": str(rejected)})
+        except OWNER_ERRORS as error:  # a broken mark file: say which
+            self._answer(HTTPStatus.UNPROCESSABLE_ENTITY, {"ok": False, "error": str(error)})
+
     def do_POST(self) -> None:
         try:
-            self._check_origin()
+            self._check_origin({"/__haokan/mark", "/__haokan/unmark"})
             body = self._json()
             with self.server.lock:
                 marked = self._apply(body)
@@ -112,8 +132,9 @@ class ReaderHandler(SimpleHTTPRequestHandler):
         except Rejected as rejected:
             self._answer(rejected.status, {"ok": False, "error": str(rejected)})
 
-    def _check_origin(self) -> None:
-        """Refuse anything but our own pages: right host, same origin, this run's token."""
+    def _check_origin(self, actions: set[str]) -> None:
+        """Refuse anything but our own pages: right host, same origin, this run's token, and
+        one of `actions`."""
         host = self.headers.get("Host", "")
         if host not in self.server.origin_hosts:
             raise Rejected(HTTPStatus.FORBIDDEN, "wrong Host")
@@ -123,7 +144,7 @@ class ReaderHandler(SimpleHTTPRequestHandler):
         token = self.headers.get("X-Haokan-Token", "")
         if not hmac.compare_digest(token.encode(), self.server.token.encode()):
             raise Rejected(HTTPStatus.FORBIDDEN, "missing or wrong token (reload the page)")
-        if self.path not in {"/__haokan/mark", "/__haokan/unmark"}:
+        if urlsplit(self.path).path not in actions:
             raise Rejected(HTTPStatus.NOT_FOUND, "no such action")
 
     def _json(self) -> dict[str, str]:

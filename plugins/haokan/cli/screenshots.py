@@ -1,4 +1,8 @@
-"""Screenshots of the built site in headless Chromium (Playwright; a development tool)."""
+"""Screenshots of the built site in headless Chromium (Playwright; a development tool).
+
+Most shots are of the site as any static host serves it; those of the 好看 button are taken
+through the local reader, which alone adds the button.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,12 @@ import contextlib
 import functools
 import http.server
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+
+from ..core.settings import Settings
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -20,14 +27,36 @@ ARGS = [
     "--no-first-run",
 ]
 Scheme = Literal["light", "dark"]
-# name: (page, viewport width, height, colour scheme)
-SHOTS: dict[str, tuple[str, int, int, Scheme]] = {
-    "front-phone-light": ("", 390, 844, "light"),
-    "front-phone-dark": ("", 390, 844, "dark"),
-    "front-desktop-light": ("", 1280, 860, "light"),
-    "front-desktop-dark": ("", 1280, 860, "dark"),
-    "subscriptions-phone-light": ("subscriptions/", 390, 844, "light"),
-    "folder-desktop-light": ("folders/english/", 1280, 860, "light"),
+
+
+def _open_note(page: Any) -> None:
+    """Press the first item's 好看 and start a 想法, as the owner would."""
+    page.locator(".social-item .haokan-like button.open").first.click()
+    page.locator(".social-item .haokan-note textarea").first.fill("潮间带的故事总是慢慢讲完。")
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One screenshot: which page, how large, which colour scheme, and what is done first."""
+
+    path: str
+    width: int
+    height: int
+    scheme: Scheme = "light"
+    reader: bool = False  # taken through the local reader (the 好看 button is there)
+    before: Callable[[Any], None] | None = None
+
+
+SHOTS: dict[str, Shot] = {
+    "front-phone-light": Shot("", 390, 844),
+    "front-phone-dark": Shot("", 390, 844, "dark"),
+    "front-desktop-light": Shot("", 1280, 860),
+    "front-desktop-dark": Shot("", 1280, 860, "dark"),
+    "subscriptions-phone-light": Shot("subscriptions/", 390, 844),
+    "folder-desktop-light": Shot("folders/english/", 1280, 860),
+    "reader-phone-like": Shot("", 390, 844, reader=True),
+    "reader-phone-note": Shot("", 390, 844, reader=True, before=_open_note),
+    "status-phone": Shot("status/", 360, 780),
 }
 
 
@@ -37,9 +66,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def _served(folder: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(folder))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+def _in_thread(server: http.server.ThreadingHTTPServer) -> Iterator[str]:
+    with server:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
             yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -54,8 +82,24 @@ def _block_off_loopback(route: Any) -> None:
         route.abort()
 
 
-def take(output: Path, folder: Path, browser: Any = None) -> list[Path]:
-    """Save a PNG of each shot in SHOTS of the site in `output` into `folder`.
+def _shoot(browser: Any, base: str, shot: Shot, target: Path) -> None:
+    context = browser.new_context(
+        viewport={"width": shot.width, "height": shot.height},
+        color_scheme=shot.scheme,
+        device_scale_factor=1,
+    )
+    page = context.new_page()
+    page.route("**/*", _block_off_loopback)
+    page.goto(base + shot.path)
+    page.wait_for_load_state("networkidle")
+    if shot.before is not None:
+        shot.before(page)
+    page.screenshot(path=str(target))
+    context.close()
+
+
+def take(hk: Settings, folder: Path, browser: Any = None) -> list[Path]:
+    """Save a PNG of each shot in SHOTS of the site `hk` builds into `folder`.
 
     Uses `browser` (a Playwright Browser) when given, else launches Debian's Chromium.
     """
@@ -65,24 +109,19 @@ def take(output: Path, folder: Path, browser: Any = None) -> list[Path]:
         with sync_playwright() as playwright:
             launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             try:
-                return take(output, folder, launched)
+                return take(hk, folder, launched)
             finally:
                 launched.close()
+    from .reader import ReaderServer
+
     folder.mkdir(parents=True, exist_ok=True)
+    static = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(hk.output))
+    )
     saved = []
-    with _served(output) as base:
-        for name, (path, width, height, scheme) in SHOTS.items():
-            context = browser.new_context(
-                viewport={"width": width, "height": height},
-                color_scheme=scheme,
-                device_scale_factor=1,
-            )
-            page = context.new_page()
-            page.route("**/*", _block_off_loopback)
-            page.goto(base + path)
-            page.wait_for_load_state("networkidle")
+    with _in_thread(static) as plain, _in_thread(ReaderServer(0, hk)) as live:
+        for name, shot in SHOTS.items():
             target = folder / f"{name}.png"
-            page.screenshot(path=str(target))
+            _shoot(browser, live if shot.reader else plain, shot, target)
             saved.append(target)
-            context.close()
     return saved

@@ -8,6 +8,7 @@ the canonical URL. docs/ranking.md explains and works an example.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -57,6 +58,11 @@ class SocialItem:
     recommendations: tuple[Recommendation, ...]  # one per recommender, friends first, newest first
     article: ArticleRef | None
     score: float
+
+    @property
+    def anchor(self) -> str:
+        """Return the item's id in a page: stable across builds, whatever its rank."""
+        return "i-" + hashlib.sha1(self.canonical.encode()).hexdigest()[:10]
 
     @property
     def friends(self) -> tuple[Recommendation, ...]:
