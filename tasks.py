@@ -54,7 +54,7 @@ def rebuild(c: Context, settings: str = SETTINGS) -> None:
 
 
 @task(help={**SETTINGS_HELP, "port": "port on 127.0.0.1 (default 8000)"})
-def serve(c: Context, settings: str = SETTINGS, port: int = 8000) -> None:
+def serve(c: Context, settings: str = SETTINGS, port: str = "8000") -> None:
     """Serve the built site on http://127.0.0.1:8000 (a plain static server)."""
     commands.serve(commands.load(settings).output, port)
 
@@ -117,7 +117,7 @@ def vacuum(c: Context, settings: str = SETTINGS) -> None:
 
 
 @task(help={**SETTINGS_HELP, "port": "port on 127.0.0.1 (default 8000)"})
-def reader(c: Context, settings: str = SETTINGS, port: int = 8000) -> None:
+def reader(c: Context, settings: str = SETTINGS, port: str = "8000") -> None:
     """Read the site on http://127.0.0.1:8000 with the live 好看 button."""
     from haokan.cli import reader as local_reader
 

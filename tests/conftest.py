@@ -74,7 +74,9 @@ def _tag_problems(tag) -> list[str]:
     if tag.name in FORBIDDEN_TAGS and not _ours(tag):
         problems.append(f"<{tag.name}>")
     if tag.name == "meta" and tag.get("http-equiv", "").lower() == "refresh":
-        problems.append("meta refresh")
+        target = tag.get("content", "").partition("url=")[2]
+        if not target or ":" in target.split("/")[0]:  # only our own moved pages, by path
+            problems.append("meta refresh")
     if tag.name == "iframe" and (tag.get("srcdoc") is not None or not tag.get("sandbox")):
         problems.append("unsandboxed iframe")
     return problems

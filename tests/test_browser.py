@@ -11,7 +11,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ROOT, FeedServer, Reply, fixture_bytes, make_site, require_browser
+from conftest import (
+    ROOT,
+    FeedServer,
+    Reply,
+    StaticServer,
+    fixture_bytes,
+    make_site,
+    require_browser,
+)
 from haokan.cli.screenshots import ARGS, CHROMIUM
 
 sync_api = require_browser()
@@ -278,6 +286,35 @@ def test_the_folder_pane_without_javascript_shows_entry_counts(reader, browser):
     assert page.locator("h1").inner_text().startswith("Reading")
     assert page.locator(".entry").count() == 2
     context.close()
+
+
+def test_the_phone_header_is_one_line_in_both_languages(reader, browser, tmp_path):
+    _, base = reader
+    english = make_site(tmp_path / "en", 'HAOKAN_LANG = "en"\n')
+    english.invoke("build")
+    served = StaticServer(english.output)
+    try:
+        for url in (base + "/", served.url("/")):
+            context = browser.new_context(viewport={"width": 360, "height": 700})
+            page = context.new_page()
+            page.goto(url)
+            tops = [
+                box["y"]
+                for box in map(lambda a: a.bounding_box(), page.locator("header.site a").all())
+            ]
+            assert len(tops) == 4 and max(tops) - min(tops) < 6, (url, tops)  # one line
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 360, url  # and nothing pushed off the side
+            follow = page.locator("footer .follow-me a")
+            assert follow.count() == 2 and page.locator("aside.follow").count() == 1
+            page.goto(url + "status/")  # the feed health table, as cards
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360
+            for cell in page.locator("table.health th[scope=row]").all():
+                box = cell.bounding_box()
+                assert box["height"] < 60 and box["x"] + box["width"] <= 360  # no word per line
+            context.close()
+    finally:
+        served.close()
 
 
 def test_keyboard_j_k_o_move_through_a_list(reader, page):

@@ -43,7 +43,7 @@ def test_two_sites_merge_each_others_marks(tmp_path):
         b.befriend({"Ann": served_a.url("/feeds/haokan.json")})  # B reads A's JSON Feed
         for site in (a, b):
             fetched = site.invoke("fetch")
-            assert "1 feeds" in fetched.stdout and "0 failed" in fetched.stdout
+            assert "1 feed in" in fetched.stdout and "0 failed" in fetched.stdout
             site.invoke("build")
     finally:
         served_a.close()

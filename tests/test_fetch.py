@@ -179,4 +179,4 @@ def test_a_large_fetch_summary_shows_failures_and_changes_not_every_feed(capsys)
     assert "zz broken" in out and "HTTP 500" in out  # failures always shown, first
     assert out.count("busy") == SUMMARY_ROWS - 1 and "quiet" not in out
     assert "321 more feeds not shown" in " ".join(out.split())
-    assert "361 feeds in 1.0 s: 120 new" in " ".join(out.split())
+    assert "361 feeds in 1.0 s: 120 new entries, 0 updated" in " ".join(out.split())

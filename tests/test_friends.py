@@ -32,7 +32,7 @@ def test_friends_with_slugs_initials_weights_and_local_avatars(tmp_path):
         tmp_path / "a.png",
     )
     assert ann.avatar_file == "avatar.png"
-    assert xiaoman.initials == "林" and len(xiaoman.slug) == 8 and xiaoman.avatar is None
+    assert xiaoman.initials == "林" and xiaoman.slug == "lin-xiao-man" and xiaoman.avatar is None
     assert other.slug == "ann-lee-2"
 
 

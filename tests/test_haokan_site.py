@@ -31,8 +31,11 @@ def test_the_demo_shows_a_populated_social_page(tmp_path):
     assert items["冬天的第一锅白粥"] == [("我", "米和水一比十二，记下了。")]
     assert list(items)[-1] in {"冬天的第一锅白粥", "Limpets go home every night"}  # owner last
     index = site.page("index.html")
-    assert 'src="./friends/abe65608/avatar.png"' in index  # a local avatar, copied
-    assert (site.output / "friends/abe65608/avatar.png").is_file()
+    assert 'src="./friends/lin-xiao-man/avatar.png"' in index  # a local avatar, copied
+    assert (site.output / "friends/lin-xiao-man/avatar.png").is_file()
+    moved = site.page("friends/abe65608/index.html")  # the slug of her name before pinyin
+    assert 'content="0; url=../../friends/lin-xiao-man/"' in moved
+    assert list((site.output / "articles").glob("dong-tian-de-di-yi-guo-bai-zhou-*/index.html"))
     assert '<span class="avatar c' in index  # initials for friends without one
     article = next((site.output / "articles").glob("the-anemone-that-walked-away-*/index.html"))
     text = article.read_text("utf-8")

@@ -36,7 +36,7 @@ MISTAKES = [
     (manage.move, ["Nope", "A"], "no subscription is 'Nope'"),
     (manage.subscribe, ["https://x.example/", " "], "the folder name ' ' is empty"),
     (manage.subscribe, ["http://127.0.0.1:9/feed"], "could not connect"),
-    (manage.subscribe, ["ftp://example.org/feed"], "is not an http(s) address"),
+    (manage.subscribe, ["ftp://example.org/feed"], "is not a web address"),
     (manage.unfollow, ["Bob"], "no friend is 'Bob'"),
     (manage.follow, ["http://127.0.0.1:9/"], "could not connect"),
     (manage.follow, ["https://x.example/", "", "", "11"], "--weight 11: give a number"),

@@ -47,3 +47,13 @@ def test_reading_time_reads_chinese_by_characters_and_english_by_words():
     assert reading_minutes("字" * 1200) == 3  # 400 characters a minute
     assert reading_minutes("word " * 690) == 3  # 230 words a minute
     assert reading_minutes("字" * 400 + " word" * 230) == 2
+
+
+def test_table_cells_and_blocks_do_not_run_together():
+    table = (
+        "<table><tr><th>Limpet</th><th>Distance</th></tr>"
+        "<tr><td>home A</td><td>12 cm</td></tr></table><p>one</p><p>two<br>three</p>"
+    )
+    assert html_to_text(table) == "Limpet Distance home A 12 cm one two three"
+    assert html_to_text("<p>中文</p><p>段落</p>") == "中文 段落"
+    assert html_to_text("<b>bold</b>er and <i>it</i>alic") == "bolder and italic"  # inline stays

@@ -20,9 +20,19 @@ from typing import TYPE_CHECKING
 from ..core import opml
 from ..core.settings import Settings
 from ..core.urls import canonical_url
+from ..core.words import counted
 from ..storage import owner, settings_file
 from ..storage.store import Store
-from .report import console, fetch_progress, fetch_summary, owner_errors_exit
+from .report import (
+    bound,
+    console,
+    errors,
+    fetch_progress,
+    fetch_summary,
+    owner_errors_exit,
+    port_number,
+    web,
+)
 
 if TYPE_CHECKING:
     from ..ingest.fetch import FeedReport
@@ -57,12 +67,16 @@ def fetch(hk: Settings, force: bool = False) -> list[FeedReport]:
                 )
             )
     fetch_summary(reports, time.monotonic() - started)
+    fetched = [r for r in reports if r.outcome in {"updated", "unchanged", "not_modified"}]
     for name, site in owner.read_sites_without_feed(hk.subscriptions):
         console.print(
             f"note: {name or site} in {hk.subscriptions.name} names a site but no feed; "
             f"`invoke subscribe {site}` finds it",
             soft_wrap=True,
         )
+    if reports and not fetched:  # for cron and CI: a run that reached no feed at all fails
+        errors.print("error: no feed could be fetched (each one's reason is above)")
+        raise SystemExit(1)
     return reports
 
 
@@ -73,8 +87,8 @@ def build(hk: Settings, output: Path | None = None, clean: bool = False) -> Buil
 
     done = run.build(hk, output, clean)
     console.print(
-        f"Built {done.pages} pages into {done.output} in {done.seconds:.2f} s: "
-        f"{done.written} files written, {done.unchanged} rendered unchanged, "
+        f"Built {counted(done.pages, 'page')} into {done.output} in {done.seconds:.2f} s: "
+        f"{counted(done.written, 'file')} written, {done.unchanged} rendered unchanged, "
         f"{done.reused} reused, {done.removed} removed."
     )
     return done
@@ -86,10 +100,10 @@ def like(
 ) -> Path | None:
     """Mark `url` 好看 with a note (or remove the mark); write content/haokan/<slug>.md."""
     if remove:
-        removed = unmark(hk, url)
+        removed = unmark(hk, web(url))
         console.print(f"Removed {removed}." if removed else f"{url} was not marked.")
         return removed
-    path, existed, title = mark(hk, url, note, title)
+    path, existed, title = mark(hk, web(url), note, title)
     verb = "Updated the note of" if existed else "Marked 好看:"
     console.print(f"{verb} {title or url} ({path}). `invoke build` shows it.")
     return path
@@ -154,15 +168,19 @@ def check(files: Sequence[Path]) -> tuple[int, int]:
                 continue
             read += 1
             notes = f" ({'; '.join(feed.notes)})" if feed.notes else ""
-            console.print(f"OK      {file}: {len(feed.entries)} entries{notes}", soft_wrap=True)
-    console.print(f"{len(files)} files: {read} read, {refused} refused.")
+            entries = counted(len(feed.entries), "entry")
+            console.print(f"OK      {file}: {entries}{notes}", soft_wrap=True)
+    console.print(f"{counted(len(files), 'file')}: {read} read, {refused} refused.")
     return read, refused
 
 
-def serve(output: Path, port: int = 8000) -> None:
+@owner_errors_exit
+def serve(output: Path, port: str | int = 8000) -> None:
     """Serve the built site on http://127.0.0.1:PORT (a plain static server)."""
+    number = port_number(port)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
-        console.print(f"Serving {output} on http://127.0.0.1:{port}/ — Ctrl-C stops.")
+    server = bound(number, lambda at: http.server.ThreadingHTTPServer(at, handler))
+    with server:
+        console.print(f"Serving {output} on http://127.0.0.1:{number}/ — Ctrl-C stops.")
         with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..core.errors import SettingsError
 from ..core.opml import render_opml
 from ..core.settings import Settings
+from ..core.words import counted
 from ..storage import owner
 from ..storage.atomic import write_atomically
 from .report import console, owner_errors_exit
@@ -57,7 +58,8 @@ def init(hk: Settings, yes: bool = False) -> None:
         path.unlink()
     marks = sum(1 for p in deleted if p.suffix == ".md")
     console.print(
-        f"Made an empty site: no subscriptions, no friends, {marks} marks and the store removed. "
+        f"Made an empty site: no subscriptions, no friends, {counted(marks, 'mark')} and the store "
+        "removed. "
         "Next: `invoke subscribe URL` (or `invoke import-opml FILE`), `invoke follow URL`, "
         "`invoke fetch`, `invoke build`, `invoke reader`."
     )

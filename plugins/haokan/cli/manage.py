@@ -19,9 +19,10 @@ from ..core.model import FeedStatus
 from ..core.opml import feed_key
 from ..core.settings import Settings
 from ..core.slugs import slug
+from ..core.words import counted
 from ..storage import owner
 from ..storage.store import Store
-from .report import HEALTH_STYLE, console, owner_errors_exit
+from .report import HEALTH_STYLE, console, owner_errors_exit, web
 
 
 def _statuses(hk: Settings) -> dict[str, FeedStatus]:
@@ -38,7 +39,7 @@ def subscribe(hk: Settings, url: str, folder: str = "") -> None:
 
     path = roster.folder_path(folder) if folder else ""
     current = owner.read_subscriptions(hk.subscriptions)
-    found = asyncio.run(discover_feed(url, allow_private=hk.allow_private_addresses))
+    found = asyncio.run(discover_feed(web(url), allow_private=hk.allow_private_addresses))
     if any(feed_key(s.url) == feed_key(found.url) for s in current):
         console.print(f"Already subscribed to {found.url}")
         return
@@ -57,7 +58,7 @@ def unsubscribe(hk: Settings, query: str, forget: bool = False) -> None:
     kept = "its stored entries are kept; pages you marked stay"
     if forget and hk.store.exists():
         with Store(hk.store) as store:
-            kept = f"{store.forget_feed(sub.url)} stored entries deleted"
+            kept = f"{counted(store.forget_feed(sub.url), 'stored entry')} deleted"
     console.print(f"Unsubscribed from {sub.title or sub.url} ({sub.url}): {kept}.")
 
 
@@ -116,7 +117,7 @@ def follow(hk: Settings, url: str, name: str = "", avatar: str = "", weight: str
     extra = {"weight": _weight(weight)} if weight else {}  # mistakes first, before the network
     if avatar:
         _avatar_file(avatar)
-    found = asyncio.run(discover_feed(url, allow_private=hk.allow_private_addresses))
+    found = asyncio.run(discover_feed(web(url), allow_private=hk.allow_private_addresses))
     known = next((f for f in friends if feed_key(f.feed_url) == feed_key(found.url)), None)
     if known is not None:
         console.print(f"Already following {known.name} ({known.feed_url})")
@@ -158,7 +159,7 @@ def list_subscriptions(hk: Settings) -> None:
         table.add_row(Text(sub.folder or "—"), Text(feed.name), word, Text(sub.url))
     console.print(table)
     folders = len({s.folder for s in subscriptions if s.folder})
-    console.print(f"{len(subscriptions)} subscriptions in {folders} folders.")
+    console.print(f"{counted(len(subscriptions), 'subscription')} in {counted(folders, 'folder')}.")
 
 
 @owner_errors_exit
@@ -172,7 +173,7 @@ def list_friends(hk: Settings) -> None:
         word = Text(state.words, style=HEALTH_STYLE[state.state])
         table.add_row(Text(friend.name), f"{friend.weight:g}", word, Text(friend.feed_url))
     console.print(table)
-    console.print(f"{len(friends)} friends.")
+    console.print(f"{counted(len(friends), 'friend')}.")
 
 
 @owner_errors_exit
@@ -211,7 +212,8 @@ def import_opml(hk: Settings, file: Path, discover: bool = True) -> None:
     if added:
         owner.add_subscriptions(hk.subscriptions, added, datetime.now(UTC))
     console.print(
-        f"Imported {file}: {len(added)} new subscriptions, {len(plan.present)} already present, "
+        f"Imported {file}: {counted(len(added), 'new subscription')}, "
+        f"{len(plan.present)} already present, "
         f"{len(skipped)} not imported{':' if skipped else '.'}"
     )
     for left in skipped:

@@ -27,7 +27,7 @@ from ..core.settings import Settings
 from ..core.urls import absolute_url
 from ..storage import owner
 from . import commands
-from .report import console
+from .report import bound, console, owner_errors_exit, port_number
 
 MAX_BODY = 16 * 1024
 MAX_NOTE = 4000
@@ -184,11 +184,14 @@ class ReaderHandler(SimpleHTTPRequestHandler):
         self.wfile.write(data)
 
 
-def serve(hk: Settings, port: int) -> None:
+@owner_errors_exit
+def serve(hk: Settings, port: str | int) -> None:
     """Run the local reader until Ctrl-C."""
-    with ReaderServer(port, hk) as server:
+    number = port_number(port)
+    with bound(number, lambda at: ReaderServer(at[1], hk)) as server:
         console.print(
-            f"Reading {hk.output} on http://127.0.0.1:{port}/ with the 好看 button — Ctrl-C stops."
+            f"Reading {hk.output} on http://127.0.0.1:{number}/ with the 好看 button"
+            " — Ctrl-C stops."
         )
         with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()

@@ -14,9 +14,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from ..core.errors import OWNER_ERRORS
+from ..core.errors import OWNER_ERRORS, DiscoveryError, SettingsError
 from ..core.health import FeedHealth
 from ..core.times import zone_name
+from ..core.urls import web_address
+from ..core.words import counted, plural
 
 if TYPE_CHECKING:  # ingest pulls in httpx: commands that do not fetch need not load it
     from ..ingest.fetch import FeedReport
@@ -27,6 +29,37 @@ errors = Console(stderr=True, highlight=False, markup=False)
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+def web(url: str) -> str:
+    """Return the web address the owner typed; without a scheme https:// is assumed, and said.
+    Raise DiscoveryError for what is no web address at all."""
+    found, assumed = web_address(url)
+    if found is None:
+        raise DiscoveryError(f"{url!r} is not a web address (http:// or https://)")
+    if assumed:
+        console.print(f"note: no scheme given; using {found}", soft_wrap=True)
+    return found
+
+
+def port_number(value: str | int) -> int:
+    """Return a port given on the command line; raise SettingsError in words."""
+    text = str(value).strip()
+    port = int(text) if text.isdigit() else 0
+    if not 1 <= port <= 65535:
+        raise SettingsError(f"--port {value}: give a port number from 1 to 65535")
+    return port
+
+
+def bound(port: int, make: Callable[[tuple[str, int]], R]) -> R:
+    """Return the server `make` binds to 127.0.0.1:`port`; a busy port is one clear error."""
+    try:
+        return make(("127.0.0.1", port))
+    except OSError as error:
+        raise SettingsError(
+            f"port {port} on 127.0.0.1 cannot be used ({error.strerror or error}): another "
+            "reader or server may run there; stop it, or give --port N"
+        ) from error
 
 
 def owner_errors_exit(function: Callable[P, R]) -> Callable[P, R]:
@@ -85,6 +118,21 @@ def fetch_progress(total: int) -> Iterator[Tick]:
 SUMMARY_ROWS = 40  # a table longer than a screen is not read; `invoke status` lists every feed
 
 
+def _grouped(reports: Sequence[FeedReport]) -> list[list[FeedReport]]:
+    """Return one row per report, but one for all the failures that share their reason."""
+    rows: list[list[FeedReport]] = []
+    by_reason: dict[str, list[FeedReport]] = {}
+    for report in reports:
+        if report.outcome != "failed":
+            rows.append([report])
+        elif report.reason in by_reason:
+            by_reason[report.reason].append(report)
+        else:
+            by_reason[report.reason] = [report]
+            rows.append(by_reason[report.reason])
+    return rows
+
+
 def fetch_summary(reports: Sequence[FeedReport], seconds: float) -> None:
     """Print a row per feed (for a large fetch: every failure, then the feeds that changed, up
     to a screenful), then the totals in one line."""
@@ -98,14 +146,17 @@ def fetch_summary(reports: Sequence[FeedReport], seconds: float) -> None:
         shown = failed + changed[: max(0, SUMMARY_ROWS - len(failed))]
         if len(shown) < len(ordered):
             table.caption = (
-                f"{len(ordered) - len(shown)} more feeds not shown (unchanged, or more that "
-                "changed); `invoke status` lists every feed"
+                f"{counted(len(ordered) - len(shown), 'more feed')} not shown (unchanged, or "
+                "more that changed); `invoke status` lists every feed"
             )
         ordered = shown
-    for r in ordered:
+    for group in _grouped(ordered):
+        r = group[0]
+        names = ", ".join(g.source.name for g in group)
+        kinds = {g.source.kind for g in group}
         table.add_row(
-            Text(r.source.name),
-            r.source.kind,
+            Text(names if len(group) == 1 else f"{names} ({counted(len(group), 'feed')})"),
+            r.source.kind if len(kinds) == 1 else "—",
             Text(WORDS[r.outcome], style=STYLE[r.outcome]),
             str(r.new or ""),
             str(r.updated or ""),
@@ -116,9 +167,10 @@ def fetch_summary(reports: Sequence[FeedReport], seconds: float) -> None:
     new = sum(r.new for r in reports)
     updated = sum(r.updated for r in reports)
     console.print(
-        f"{len(reports)} feeds in {seconds:.1f} s: {new} new and {updated} updated entries; "
-        f"{counts['updated']} feeds changed, {counts['unchanged'] + counts['not_modified']} "
-        f"unchanged, {counts['failed']} failed, {counts['skipped']} backing off."
+        f"{counted(len(reports), 'feed')} in {seconds:.1f} s: {counted(new, 'new entry')}, "
+        f"{updated} updated; {counted(counts['updated'], 'feed')} changed, "
+        f"{counts['unchanged'] + counts['not_modified']} unchanged, {counts['failed']} failed, "
+        f"{counts['skipped']} backing off."
     )
 
 
@@ -166,4 +218,7 @@ def health_table(rows: Sequence[FeedHealth], zone: tzinfo) -> None:
         )
     console.print(table)
     broken = sum(1 for row in rows if row.state != "ok")
-    console.print(f"{len(rows)} feeds: {len(rows) - broken} ok, {broken} need a look.")
+    console.print(
+        f"{counted(len(rows), 'feed')}: {len(rows) - broken} ok, {broken} {plural('needs', broken)}"
+        " a look."
+    )

@@ -12,6 +12,7 @@ from ..core import health
 from ..core.errors import SettingsError
 from ..core.health import FeedHealth
 from ..core.settings import Settings
+from ..core.words import counted
 from ..storage import owner, settings_file
 from ..storage.store import Store
 from . import publish as publishing
@@ -103,7 +104,7 @@ def prune(hk: Settings, older_than: str, dry_run: bool = False) -> int:
     total = sum(per_feed.values())
     verb = "Would remove" if dry_run else "Removed"
     console.print(
-        f"{verb} {total} entries published before {before.astimezone(hk.zone):%Y-%m-%d} "
+        f"{verb} {counted(total, 'entry')} published before {before.astimezone(hk.zone):%Y-%m-%d} "
         f"(marked articles are always kept{'' if dry_run else '; they will not be fetched again'})"
         + (":" if per_feed else ".")
     )

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 STRINGS: dict[str, dict[str, str]] = {
     "zh": {
         "social": "朋友在看",
+        "nav_social": "朋友在看",
+        "moved": "这一页搬到了新地址",
+        "nav_subscriptions": "订阅",
+        "follow_me": "关注我的好看",
+        "follow_how": "朋友把这个地址加进他们的好看（invoke follow 网址）或任何阅读器，"
+        "你标记的文章和想法就出现在他们的朋友在看里。",
+        "everything": "全部订阅",
         "me": "我",
         "status": "订阅源状态",
         "status_intro": "截至 {when}（{zone}）的抓取情况；需要留意的排在前面。",
@@ -27,7 +37,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "search": "搜索",
         "search_label": "搜索标题、摘要和想法",
         "search_none": "没有找到。",
-        "search_count": "找到 {n} 篇",
         "search_needs_js": "搜索需要开启 JavaScript。",
         "like": "好看",
         "like_hint": "标记好看：推荐给朋友，写进你的好看订阅",
@@ -40,7 +49,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "saving": "正在保存并重建……",
         "mark_all_read": "全部标为已读",
         "unread": "未读",
-        "recommended_by": "{n} 位朋友在看",
         "owner_marked": "我标记了好看",
         "marked_by": "谁觉得好看",
         "picks_of": "{name} 在看",
@@ -53,7 +61,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "all_subscriptions": "全部订阅",
         "folders": "文件夹",
         "unfiled": "未分类",
-        "unread_count": "{n} 未读",
         "no_subscriptions": "还没有订阅。用 invoke subscribe 网址 添加一个。",
         "archive": "归档",
         "archive_link": "更早的文章在归档里",
@@ -66,17 +73,23 @@ STRINGS: dict[str, dict[str, str]] = {
         "from": "来自",
         "newer": "较新",
         "older": "较早",
-        "page": "第 {n} 页",
+        "page": "第 {number} 页",
         "no_marks": "还没有人标记好看。去订阅里看看吧。",
         "excerpt_only": "这里只显示摘要，全文请阅读原文。",
         "attachments": "附件",
         "feeds": "订阅源",
-        "articles": "篇",
         "skip": "跳到正文",
         "date_format": "%Y年%-m月%-d日 %H:%M",
     },
     "en": {
         "social": "Friends are reading",
+        "nav_social": "Friends",
+        "moved": "This page has moved",
+        "nav_subscriptions": "Feeds",
+        "follow_me": "Follow my 好看",
+        "follow_how": "A friend adds this address to their Haokan (invoke follow URL), or to any"
+        " feed reader, and what you mark 好看, with your notes, shows up on their front page.",
+        "everything": "All subscriptions",
         "me": "Me",
         "status": "Feed health",
         "status_intro": "As of the fetch at {when} ({zone}); the feeds that need a look first.",
@@ -99,7 +112,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "search": "Search",
         "search_label": "Search titles, excerpts and notes",
         "search_none": "Nothing found.",
-        "search_count": "{n} found",
         "search_needs_js": "Search needs JavaScript.",
         "like": "好看",
         "like_hint": "Mark it 好看 (“worth reading”): recommend it to your friends, "
@@ -113,7 +125,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "saving": "Saving and rebuilding…",
         "mark_all_read": "Mark all read",
         "unread": "unread",
-        "recommended_by": "{n} friends recommend",
         "owner_marked": "I marked it 好看",
         "marked_by": "Who liked it",
         "picks_of": "{name}'s picks",
@@ -126,7 +137,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "all_subscriptions": "All subscriptions",
         "folders": "Folders",
         "unfiled": "Unfiled",
-        "unread_count": "{n} unread",
         "no_subscriptions": "No subscriptions yet. Add one with invoke subscribe URL.",
         "archive": "Archive",
         "archive_link": "Older articles are in the archive",
@@ -140,14 +150,28 @@ STRINGS: dict[str, dict[str, str]] = {
         "from": "from",
         "newer": "Newer",
         "older": "Older",
-        "page": "Page {n}",
+        "page": "Page {number}",
         "no_marks": "Nobody has marked anything 好看 yet. Have a look at your subscriptions.",
         "excerpt_only": "Only an excerpt is shown here; read the full text at the source.",
         "attachments": "Attachments",
         "feeds": "Feeds",
-        "articles": "articles",
         "skip": "Skip to content",
         "date_format": "%b %-d, %Y %H:%M",
+    },
+}
+# Every string that shows a number {n}: its form for one and for more (Chinese has one form).
+COUNTS: dict[str, dict[str, tuple[str, str]]] = {
+    "zh": {
+        "recommended_by": ("{n} 位朋友在看", "{n} 位朋友在看"),
+        "articles": ("{n} 篇", "{n} 篇"),
+        "search_count": ("找到 {n} 篇", "找到 {n} 篇"),
+        "unread_count": ("{n} 未读", "{n} 未读"),
+    },
+    "en": {
+        "recommended_by": ("{n} friend recommends", "{n} friends recommend"),
+        "articles": ("{n} article", "{n} articles"),
+        "search_count": ("{n} found", "{n} found"),
+        "unread_count": ("{n} unread", "{n} unread"),
     },
 }
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
@@ -156,3 +180,14 @@ HTML_LANG = {"zh": "zh-CN", "en": "en"}
 def strings(lang: str) -> dict[str, str]:
     """Return the interface strings of `lang`."""
     return STRINGS[lang]
+
+
+def count(lang: str, key: str, n: int) -> str:
+    """Return the count string `key` of `lang` for `n`, in its right form."""
+    one, other = COUNTS[lang][key]
+    return (one if n == 1 else other).format(n=n)
+
+
+def counter(lang: str) -> Callable[[str, int], str]:
+    """Return `count` for one language: what templates call as N('articles', 3)."""
+    return functools.partial(count, lang)

@@ -10,7 +10,7 @@ from pathlib import Path
 from .errors import OpmlError
 from .model import is_local
 from .opml import feed_url, outlines
-from .slugs import slug
+from .slugs import friend_slug
 from .text import one_line
 from .urls import absolute_url
 
@@ -57,7 +57,7 @@ class Friend:
 
 
 def _slug(name: str, url: str, taken: set[str]) -> str:
-    base = slug(name, url, words=4, digest=8, tag=False)
+    base = friend_slug(name, url)
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1

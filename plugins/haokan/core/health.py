@@ -10,6 +10,7 @@ from typing import Literal
 from .friends import Friend
 from .model import FeedKind, FeedStatus, Subscription, display_name
 from .schedule import backing_off, backoff_note
+from .words import counted
 
 State = Literal["ok", "failing", "waiting", "stale", "never"]
 WORDS: dict[State, str] = {
@@ -75,7 +76,7 @@ def assess(
         age = (
             "no entries"
             if record.newest is None
-            else f"no new entry in {(now - record.newest).days} days"
+            else f"no new entry in {counted((now - record.newest).days, 'day')}"
         )
         return FeedHealth(feed.name, record, "stale", f"{age} (HAOKAN_STALE_DAYS = {stale_days})")
     return FeedHealth(feed.name, record, "ok", "")

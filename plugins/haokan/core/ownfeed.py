@@ -17,6 +17,11 @@ from .marks import Mark
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 
+def title(site_name: str) -> str:
+    """Return the 好看 feed's title: the site's name, and 好看 unless the name already says it."""
+    return site_name if "好看" in site_name else f"{site_name} · 好看"
+
+
 def _site(site_url: str, path: str) -> str:
     return f"{site_url.rstrip('/')}/{path}" if site_url else path
 
@@ -38,7 +43,7 @@ def atom(
     """Return the 好看 feed as Atom 1.0; `updated` dates the feed when it has no marks."""
     feed = _Atom(
         max((m.date for m in marks), default=updated),
-        title=f"{site_name} · 好看",
+        title=title(site_name),
         link=_site(site_url, ""),
         description="",
         feed_url=_site(site_url, "feeds/haokan.atom.xml"),
@@ -62,7 +67,7 @@ def atom(
 
 def json_feed(marks: Sequence[Mark], site_name: str, site_url: str, author: str) -> str:
     """Return the 好看 feed as JSON Feed 1.1."""
-    document: dict[str, object] = {"version": JSON_FEED_VERSION, "title": f"{site_name} · 好看"}
+    document: dict[str, object] = {"version": JSON_FEED_VERSION, "title": title(site_name)}
     if site_url:
         document["home_page_url"] = _site(site_url, "")
         document["feed_url"] = _site(site_url, "feeds/haokan.json")

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from .model import FeedStatus
 from .times import minutes
+from .words import counted
 
 STRIKES = 3  # consecutive failures before we back off
 FIRST_BACKOFF = timedelta(minutes=30)
@@ -33,4 +34,4 @@ def backoff_note(status: FeedStatus, zone: tzinfo) -> str:
     """Return why a feed that is backing off waits, and until when (in `zone`), in words."""
     assert status.next_attempt is not None
     when = minutes(status.next_attempt, zone)
-    return f"{status.failures} failures in a row; next try after {when}"
+    return f"{counted(status.failures, 'failure')} in a row; next try after {when}"

@@ -37,9 +37,18 @@ def one_line(value: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", xml_safe(value))).strip()
 
 
+# Where a block or a table cell ends, words must not run together ("Limpet</td><td>Distance").
+_BREAKS = re.compile(
+    r"(</(?:td|th|tr|p|div|li|h[1-6]|blockquote|pre|table|caption|dt|dd|figcaption)\s*>"
+    r"|<br\s*/?>)",
+    re.IGNORECASE,
+)
+
+
 def html_to_text(fragment: str) -> str:
-    """Return the visible text of an HTML fragment, on one line."""
-    stripped = nh3.clean(fragment, tags=set(), clean_content_tags={"script", "style"})
+    """Return the visible text of an HTML fragment, on one line (blocks and cells apart)."""
+    spaced = _BREAKS.sub(r"\1 ", fragment)
+    stripped = nh3.clean(spaced, tags=set(), clean_content_tags={"script", "style"})
     return one_line(html.unescape(stripped))
 
 

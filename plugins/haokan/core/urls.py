@@ -79,6 +79,23 @@ def absolute_url(
     )
 
 
+_HOST = re.compile(r"(localhost|[\w-]+(\.[\w-]+)+)(:\d+)?", re.IGNORECASE)
+
+
+def web_address(value: str) -> tuple[str | None, bool]:
+    """Return the http(s) URL an owner typed, and whether https:// was assumed because they
+    typed none (example.com/post); (None, False) when it is no web address."""
+    url = absolute_url(value)
+    if url is not None:
+        return url, False
+    text = value.strip()
+    if _HOST.fullmatch(text.split("/", 1)[0]) and not any(c.isspace() for c in text):
+        guessed = absolute_url(f"https://{text}")
+        if guessed is not None:
+            return guessed, True
+    return None, False
+
+
 def _is_tracking(name: str) -> bool:
     lowered = name.lower()
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)

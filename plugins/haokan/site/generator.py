@@ -16,6 +16,7 @@ from pelican.urlwrappers import Category
 from ..core import catalog, health, ownfeed, pages
 from ..core.build import Build
 from ..core.settings import Settings
+from ..core.slugs import former_friend_slug
 from ..core.times import zone_name
 from .handoff import received
 from .writer import IncrementalWriter
@@ -104,7 +105,16 @@ class HaokanGenerator(Generator):  # type: ignore[misc]
             )
 
     def _friend_pages(self, writer: Any, build: Build) -> None:
+        taken = {f.slug for f in build.friends}
         for friend in build.friends:
+            former = former_friend_slug(friend.name, friend.feed_url)
+            if former != friend.slug and former not in taken:  # an old address: it redirects
+                self._write(
+                    writer,
+                    f"friends/{former}/index.html",
+                    "redirect",
+                    target=f"friends/{friend.slug}/",
+                )
             picks = pages.friend_picks(build.items, friend)
             if friend.avatar is not None:
                 writer.copy_file(friend.avatar, f"friends/{friend.slug}/{friend.avatar_file}")

@@ -18,7 +18,7 @@ from pelican.generators import ArticlesGenerator, Generator
 from pelican.utils import order_content
 from pelican.writers import Writer
 
-from ..core import catalog, manifest
+from ..core import catalog, manifest, ownfeed
 from ..core.assemble import assemble
 from ..core.build import Options
 from ..core.errors import SettingsError
@@ -66,7 +66,10 @@ def configure(pelican: Any) -> None:
     settings["JINJA_GLOBALS"] = {
         **settings.get("JINJA_GLOBALS", {}),
         "T": catalog.strings(hk.lang),
+        "N": catalog.counter(hk.lang),  # N('articles', 3): a count in its right form
+        "COUNT_FORMS": catalog.COUNTS[hk.lang],  # the same, for the scripts
         "HTML_LANG": catalog.HTML_LANG[hk.lang],
+        "OWN_FEED_TITLE": ownfeed.title(hk.site_name),
     }
 
 

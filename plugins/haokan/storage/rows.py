@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..core.model import Enclosure, Entry, FeedStatus, StoredEntry
-from ..core.slugs import slug
+from ..core.slugs import article_slug
 
 SCHEMA_VERSION = 2
 PRUNED = """
@@ -109,8 +109,8 @@ def moment(value: str | None) -> datetime | None:
 
 
 def entry_slug(feed_url: str, key: str, title: str) -> str:
-    """Return a stable, unique, readable URL slug for an entry."""
-    return slug(title, f"{feed_url}\x00{key}")
+    """Return a stable, unique, readable URL slug for a newly stored entry."""
+    return article_slug(feed_url, key, title)
 
 
 def entry_values(entry: Entry) -> dict[str, Any]:

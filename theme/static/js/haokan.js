@@ -41,7 +41,8 @@
         if (!count) return;
         var span = document.createElement("span");
         span.className = "unread-count";
-        span.textContent = (ui.uiUnreadCount || "{n} unread").replace("{n}", count);
+        var form = count === 1 ? ui.uiUnreadCountOne : ui.uiUnreadCountOther;
+        span.textContent = (form || "{n} unread").replace("{n}", count);
         var counted = element.querySelector(":scope > .count");
         (counted || element).insertAdjacentElement(counted ? "afterend" : "beforeend", span);
       }

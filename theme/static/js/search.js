@@ -40,7 +40,9 @@
         return bt - at;
       });
       status.textContent = found.length
-        ? input.dataset.count.replace("{n}", found.length) : input.dataset.none;
+        ? (found.length === 1 ? input.dataset.countOne : input.dataset.countOther)
+          .replace("{n}", found.length)
+        : input.dataset.none;
       found.slice(0, 100).forEach(function (r) {
         var item = document.createElement("li");
         item.className = "entry";
