@@ -9,6 +9,7 @@ Stages and anchors (../shared/DESIGN.md §8, docs/benchmarks.md):
   one-mark build   vs the full build (after `invoke like`)
   bare httpx fetch vs the ideal: the same requests, nothing parsed or stored (the client's floor)
   parse + normalize vs parse-only: Haokan's parse of the same bytes, in-process
+  精选 on          vs HAOKAN_PICKS = 0: the clean build's time and peak RSS, from one store
   Hugo             vs plain Pelican, when `hugo` is installed
   20,000 entries   peak RSS of a build of a long history (the window on, and off)
 Peak RSS is measured per stage (the largest process, parser workers included). Rebuild rows
@@ -61,6 +62,7 @@ SIZES = {
 }
 HISTORY_SPACING_HOURS = 36 * 24  # the long history: a post every five weeks, for two years
 CONCURRENCY = 16
+ROUNDS = 3  # of each clean build, with 精选 and without
 MEASURE = (
     "import resource, subprocess, sys, time; t = time.perf_counter(); "
     "r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
@@ -147,6 +149,28 @@ def history(root: Path, feeds: int, entries: int) -> list[tuple[str, float, str,
     finally:
         server.shutdown()
     return rows
+
+
+def picks_cost(site: Path, root: Path) -> list[tuple[str, float, str, float, str]]:
+    """The clean build with 精选 and "More like this" and with `HAOKAN_PICKS = 0`, from one
+    store: interleaved, best of ROUNDS each (the machine's noise is larger than the cost)."""
+    off = root / "no-picks"
+    shutil.copytree(site, off, ignore=shutil.ignore_patterns("output", "build-*", "picks.json"))
+    conf = off / "benchconf.py"
+    conf.write_text(conf.read_text() + "HAOKAN_PICKS = 0\n")
+    runs: dict[Path, list[tuple[float, float, float]]] = {off: [], site: []}
+    for _ in range(ROUNDS):
+        for where, done in runs.items():
+            seconds, peak = measure(invoke(where, "build", "--clean"), where)
+            done.append((seconds, built_in(where), peak))
+    (on_s, on_own, on_mb), (off_s, off_own, off_mb) = (
+        tuple(min(column) for column in zip(*runs[where], strict=True)) for where in (site, off)
+    )
+    return [
+        ("build, 精选 on", on_s, "HAOKAN_PICKS = 0", off_s, "≤ 1.10"),
+        ("  its build part", on_own, "its build part", off_own, ""),
+        ("peak RSS MB, 精选 on", on_mb, "HAOKAN_PICKS = 0, MB", off_mb, "≤ +50 MB"),
+    ]
 
 
 def write_markdown(
@@ -316,6 +340,7 @@ def main() -> None:
         )
         startup = time.perf_counter() - started
         rows.append(("  start-up (imports)", startup, "full build", build_s, ""))
+        rows += picks_cost(site, Path(folder))
         hugo_s = hugo(Path(folder) / "hugo", world)
         if hugo_s is not None:
             rows.append(("Hugo, Markdown", hugo_s, "plain Pelican, Markdown", pelican_s, ""))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -338,3 +339,14 @@ def make_site(root: Path, extra_settings: str = "") -> Site:
 @pytest.fixture
 def site(tmp_path: Path) -> Site:
     return make_site(tmp_path / "site")
+
+
+def demo_site(tmp_path: Path) -> Site:
+    """The bundled demo (samples, marks, subscriptions and friends) in a site of its own."""
+    site = make_site(tmp_path / "demo", "HAOKAN_ALLOW_PRIVATE_ADDRESSES = False\n")
+    content = site.root / "content"
+    shutil.copytree(ROOT / "content" / "samples", content / "samples")
+    shutil.copytree(ROOT / "content" / "haokan", content / "haokan", dirs_exist_ok=True)
+    for name in ("subscriptions.opml", "friends.opml"):
+        shutil.copy(ROOT / "content" / name, content)
+    return site

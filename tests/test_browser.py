@@ -302,7 +302,10 @@ def test_the_phone_header_is_one_line_in_both_languages(reader, browser, tmp_pat
                 box["y"]
                 for box in map(lambda a: a.bounding_box(), page.locator("header.site a").all())
             ]
-            assert len(tops) == 4 and max(tops) - min(tops) < 6, (url, tops)  # one line
+            assert len(tops) == 5 and max(tops) - min(tops) < 6, (
+                url,
+                tops,
+            )  # brand, 4 tabs: one line
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 360, url  # and nothing pushed off the side
             follow = page.locator("footer .follow-me a")

@@ -1,22 +1,10 @@
 """好看 end to end through `invoke`: the demo's social page, marks, and hostile friends."""
 
-import shutil
-
 import pytest
 
-from conftest import ROOT, Reply, fixture_bytes, inert_problems, make_site
+from conftest import Reply, demo_site, fixture_bytes, inert_problems
 
 pytestmark = pytest.mark.slow
-
-
-def demo_site(tmp_path):
-    site = make_site(tmp_path / "demo", "HAOKAN_ALLOW_PRIVATE_ADDRESSES = False\n")
-    content = site.root / "content"
-    shutil.copytree(ROOT / "content" / "samples", content / "samples")
-    shutil.copytree(ROOT / "content" / "haokan", content / "haokan", dirs_exist_ok=True)
-    for name in ("subscriptions.opml", "friends.opml"):
-        shutil.copy(ROOT / "content" / name, content)
-    return site
 
 
 def test_the_demo_shows_a_populated_social_page(tmp_path):

@@ -54,6 +54,7 @@ SHOTS: dict[str, Shot] = {
     "front-desktop-dark": Shot("", 1280, 860, "dark"),
     "subscriptions-phone-light": Shot("subscriptions/", 390, 844),
     "folder-desktop-light": Shot("folders/english/", 1280, 860),
+    "picks-phone-light": Shot("picks/", 390, 844),
     "reader-phone-like": Shot("", 390, 844, reader=True),
     "reader-phone-note": Shot("", 390, 844, reader=True, before=_open_note),
     "status-phone": Shot("status/", 360, 780),

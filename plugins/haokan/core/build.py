@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from .choices import Pick, Related
 from .folders import Folder
 from .friends import Friend
 from .marks import Mark
@@ -51,6 +52,7 @@ class ArticlePage:
     list_digest: str  # what the entry's list items and feed entries are made of
     page_digest: str  # what its own page is made of
     folder: Folder | None = None  # None: unfiled
+    related: tuple[Related, ...] = ()  # "More like this"
 
     @property
     def slug(self) -> str:
@@ -73,3 +75,4 @@ class Build:
     feeds: Mapping[str, FeedStatus]
     folders: tuple[Folder, ...] = ()
     fetched_at: datetime | None = None  # the last successful fetch: what the status page is as of
+    picks: tuple[Pick, ...] = ()  # 精选

@@ -11,6 +11,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "nav_social": "朋友在看",
         "moved": "这一页搬到了新地址",
         "nav_subscriptions": "订阅",
+        "picks": "精选",
+        "picks_intro": "订阅里没人推荐过、可能合你口味的文章："
+        "多半像你和朋友标记的，也有几篇随便看看。",
+        "like_yours": "像你标记的《{title}》",
+        "like_theirs": "像{name}标记的《{title}》",
+        "something_different": "随便看看",
+        "no_picks": "还没有可以挑选的文章：先订阅、抓取，再标记几篇好看。",
+        "related": "相关",
         "follow_me": "关注我的好看",
         "follow_how": "朋友把这个地址加进他们的好看（invoke follow 网址）或任何阅读器，"
         "你标记的文章和想法就出现在他们的朋友在看里。",
@@ -86,6 +94,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "nav_social": "Friends",
         "moved": "This page has moved",
         "nav_subscriptions": "Feeds",
+        "picks": "Picks",
+        "picks_intro": "From your subscriptions, articles nobody recommended that you may like:"
+        " most are like what you and your friends marked, a few something different.",
+        "like_yours": "like 《{title}》 that you marked",
+        "like_theirs": "like 《{title}》 that {name} marked",
+        "something_different": "something different",
+        "no_picks": "Nothing to pick from yet: subscribe, fetch, and mark a few 好看.",
+        "related": "More like this",
         "follow_me": "Follow my 好看",
         "follow_how": "A friend adds this address to their Haokan (invoke follow URL), or to any"
         " feed reader, and what you mark 好看, with your notes, shows up on their front page.",

@@ -78,6 +78,12 @@ def _name(value: object) -> str | None:
     return value if isinstance(value, str) and value.strip() and "\n" not in value else None
 
 
+def _share(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if 0 <= value <= 1 else None
+
+
 def _seconds(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
@@ -140,6 +146,18 @@ class Settings:
         _whole(0, 100_000),
         "a whole number of entries (0: no cap)",
         "at most this many newest entries of each subscription get pages",
+    )
+    picks: int = setting(
+        20,
+        _whole(0, 200),
+        "a whole number of articles from 0 to 200 (0: no 精选)",
+        "how many articles 精选 suggests (picks/)",
+    )
+    picks_surprise: float = setting(
+        0.2,
+        _share,
+        "a share from 0 to 1, such as 0.2",
+        "the share of 精选 that are wildcards, on purpose",
     )
     publish: str = setting(
         "gh-pages", _one_of("gh-pages", "rsync"), "'gh-pages' or 'rsync'", "the publish target"

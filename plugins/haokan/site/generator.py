@@ -29,6 +29,8 @@ class HaokanGenerator(Generator):  # type: ignore[misc]
         build = received(self.context).build
         hk: Settings = self.settings["HAOKAN"]
         self._social_pages(writer, build, hk)
+        if hk.picks:
+            self._write(writer, "picks/index.html", "picks", picks=build.picks, page_kind="picks")
         self._folders(writer, build)
         self._friend_pages(writer, build)
         self._own_feeds(writer, build)
@@ -193,9 +195,10 @@ class HaokanGenerator(Generator):  # type: ignore[misc]
     ) -> None:
         """Write sitemap.xml (every page a reader can reach) and manifest.webmanifest."""
         site = (self.settings.get("SITEURL") or "").rstrip("/")
-        paths = ["", "subscriptions/", "search/"]
+        paths = ["", *(["picks/"] if hk.picks else []), "subscriptions/", "timeline/", "search/"]
         shown = {page.source for page in build.pages}
         paths += sorted(str(Category(name, self.settings).url) for name in shown)
+        paths += [folder.url for folder in build.folders]
         paths += [f"friends/{f.slug}/" for f in build.friends]
         paths += [page.url for page in build.pages]
         paths += archive

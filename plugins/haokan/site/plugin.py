@@ -27,6 +27,7 @@ from ..storage.store import Store
 from .articles import ArticleMaker
 from .digests import load_manifest, manifest_of, site_digest, stamp, theme_contract
 from .handoff import hand_over
+from .picking import choose_for
 from .world import read_world
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ def add_entries(generator: ArticlesGenerator) -> None:
         hk.window_days,
         hk.max_per_subscription,
     )
-    build = assemble(read_world(hk), options)
+    build = choose_for(assemble(read_world(hk), options), hk)
     # When every list page and feed of the last build still stands (same entries, same site),
     # only the articles whose own page changed are handed to Pelican (core/manifest.py).
     plan = _plan(settings, [(p.slug, p.list_digest, p.page_digest) for p in build.pages])

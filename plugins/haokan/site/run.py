@@ -14,6 +14,7 @@ from ..core.errors import BuildFailed, SettingsError
 from ..core.settings import Settings
 from ..storage.atomic import write_atomically
 from .digests import forget_pages, load_manifest, manifest_of, manifest_path
+from .picking import forget_choices
 
 # Pelican makes these relative to the settings file's folder when it reads the file itself.
 PATH_SETTINGS = ("PATH", "OUTPUT_PATH", "THEME", "CACHE_PATH")
@@ -86,6 +87,7 @@ def build(hk: Settings, output: Path | None = None, clean: bool = False) -> Buil
     settings = pelican_settings(hk, output)
     if clean:
         forget_pages(settings)
+        forget_choices(hk)
     started = time.monotonic()
     try:
         Pelican(settings).run()

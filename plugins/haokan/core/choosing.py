@@ -1,0 +1,89 @@
+"""What 精选 and "More like this" are made from (pure): a build's pages as candidates, what
+was marked as the liked articles, and the keys that tell whether the last result still holds."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import tzinfo
+
+from .build import ArticlePage, Build
+from .choices import Candidate, Liked, Pick, Related
+from .social import OWNER, OWNER_WEIGHT
+from .text import html_to_text
+
+
+def candidate(page: ArticlePage) -> Candidate:
+    """Return a page as something 精选 or "More like this" may show."""
+    entry = page.row.entry
+    return Candidate(
+        page.slug,
+        page.url,
+        entry.link or "",
+        entry.title,
+        entry.excerpt,
+        page.source,
+        page.subscription.url,
+        page.subscription.folder,
+    )
+
+
+def liked(build: Build) -> list[Liked]:
+    """Return what the owner and friends marked, each weighted as the ranking weighs them."""
+    weights = {f.slug: f.weight for f in build.friends}
+    found = []
+    for item in build.items:
+        recs = item.recommendations
+        weight = sum(OWNER_WEIGHT if r.who == OWNER else weights.get(r.who, 1.0) for r in recs)
+        notes = " ".join(html_to_text(r.note_html) for r in recs)
+        excerpt = item.article.excerpt if item.article else ""
+        friends = [r for r in recs if r.who != OWNER]
+        by = friends[0].name if friends else ""
+        found.append(Liked(item.title, f"{item.title} {excerpt} {notes}", weight, by))
+    return found
+
+
+def eligible(build: Build) -> list[bool]:
+    """Return which pages 精选 may pick: none that somebody recommended, none from a feed
+    that is failing."""
+    failing = {url for url, status in build.feeds.items() if status.failures}
+    return [p.social is None and p.subscription.url not in failing for p in build.pages]
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha1("\x1f".join(map(str, parts)).encode()).hexdigest()
+
+
+def pages_key(build: Build) -> str:
+    """Return what "More like this" depends on: the pages, as their lists show them."""
+    return _digest(*(p.list_digest for p in build.pages))
+
+
+def picks_key(
+    pages: str, marked: Sequence[Liked], allowed: Sequence[bool], n: int, surprise: float, on: str
+) -> str:
+    """Return what 精选 depends on: the pages (their `pages_key`), what was `marked`, which
+    pages are `allowed` (`eligible`), the settings and the day."""
+    return _digest(pages, marked, allowed, n, surprise, on)
+
+
+def day(build: Build, zone: tzinfo) -> str:
+    """Return the day the build is as of, in the site's zone: what seeds the wildcards."""
+    return f"{build.as_of.astimezone(zone):%Y-%m-%d}"
+
+
+def with_choices(
+    build: Build, picks: Sequence[Pick], related: Mapping[str, tuple[Related, ...]]
+) -> Build:
+    """Return the build with its 精选 and each page's "More like this" (its page digest then
+    covers what that list shows)."""
+    pages = tuple(
+        replace(
+            page,
+            related=related.get(page.slug, ()),
+            page_digest=_digest(page.page_digest, related.get(page.slug, ())),
+        )
+        for page in build.pages
+    )
+    return replace(build, pages=pages, picks=tuple(picks))

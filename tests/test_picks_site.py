@@ -1,0 +1,132 @@
+"""精选 on the demo, end to end: picks/ in both languages, readable by tools, working with
+JavaScript off and on in Chromium, every article page with its "More like this"."""
+
+import shutil
+from urllib.parse import urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import StaticServer, demo_site, inert_problems, require_browser
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demos(tmp_path_factory):
+    """The demo built in Chinese, and from the same store in English."""
+    site = demo_site(tmp_path_factory.mktemp("picks"))
+    site.invoke("fetch")
+    site.invoke("build")
+    english = site.root / "english.py"
+    english.write_text("from haokanconf import *  # noqa\nHAOKAN_LANG = 'en'\nOUTPUT_PATH = 'en'\n")
+    site.invoke("build", "--settings", str(english))
+    yield site, {"zh": site.output, "en": site.root / "en"}
+    shutil.rmtree(site.root / "en", ignore_errors=True)
+
+
+def originals(page):
+    """Return each pick's original address, in the page's order."""
+    return [
+        a["href"]
+        for item in page.select("article.pick")
+        for a in item.select("a")
+        if urlsplit(a["href"]).scheme == "https"
+    ]
+
+
+def picks(output):
+    return BeautifulSoup((output / "picks" / "index.html").read_text("utf-8"), "html.parser")
+
+
+@pytest.mark.parametrize(
+    ("lang", "tab", "similar", "surprise"),
+    [("zh", "精选", "像", "随便看看"), ("en", "Picks", "like 《", "something different")],
+)
+def test_the_picks_page_says_why_and_links_the_originals(demos, lang, tab, similar, surprise):
+    _, outputs = demos
+    page = picks(outputs[lang])
+    assert [a.get_text() for a in page.select("header.site nav a")][1] == tab  # next to 朋友在看
+    items = page.select("article.pick")
+    kinds = [item["data-pick"] for item in items]
+    assert len(items) == 9 and set(kinds) == {"similar", "surprise"}
+    for item in items:
+        reason = item.select_one(".reason").get_text()
+        assert reason.startswith(similar if item["data-pick"] == "similar" else surprise), reason
+        original = [a["href"] for a in item.select("a") if urlsplit(a["href"]).scheme == "https"]
+        assert len(original) == 1  # the article's own address, as the other lists have
+    assert inert_problems(str(page)) == []
+
+
+def test_nothing_recommended_is_picked_and_every_article_page_has_more_like_this(demos):
+    _, outputs = demos
+    front = BeautifulSoup((outputs["zh"] / "index.html").read_text("utf-8"), "html.parser")
+    recommended = {a["href"].strip("./") for a in front.select(".item-title a")}
+    chosen = {a["href"].strip("./") for a in picks(outputs["zh"]).select(".item-title a")}
+    assert chosen and not chosen & recommended
+    similar = {}
+    for path in (outputs["zh"] / "articles").glob("*/index.html"):
+        page = BeautifulSoup(path.read_text("utf-8"), "html.parser")
+        title = page.h1.get_text()
+        items = page.select("section.related li")
+        kinds = [li["data-related"] for li in items]
+        titles = [li.a.get_text() for li in items]
+        assert len(set(titles)) == 3 and title not in titles, path  # three others
+        assert kinds == sorted(kinds), path  # the alike first, then one from further away
+        similar[title] = {t for t, kind in zip(titles, kinds, strict=True) if kind == "similar"}
+    # What is alike by content: a newsletter's issues, and the two tide-pool posts.
+    assert "第 87 期：在地铁上读完一本书" in similar["第 85 期：书店里的猫"]
+    assert "The anemone that walked away" in similar["Limpets go home every night"]
+    assert "Limpets go home every night" in similar["The anemone that walked away"]
+    assert sum(len(alike) == 2 for alike in similar.values()) >= len(similar) * 3 // 4
+
+
+def test_a_new_mark_chooses_again_from_the_index_kept_beside_the_store(tmp_path):
+    site = demo_site(tmp_path)
+    site.invoke("fetch")
+    built = site.invoke("build")
+    assert "DEBUG" not in built.stdout + built.stderr  # the libraries keep quiet
+    kept = site.root / "cache" / "similarity.json"
+    index, before = kept.stat(), originals(picks(site.output))
+    site.invoke("like", before[0], "--note", "真好看")
+    site.invoke("build")
+    after = originals(picks(site.output))
+    assert before[0] not in after  # recommended now: 朋友在看's, no longer a suggestion
+    assert len(after) == len(before) - 1  # the demo has fewer than 20 to pick: all are shown
+    again = kept.stat()  # the index was read back, not made again (nor written)
+    assert (again.st_ino, again.st_mtime_ns) == (index.st_ino, index.st_mtime_ns)
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_the_picks_page_in_chromium(demos, javascript):
+    sync_api = require_browser()
+    _, outputs = demos
+    with sync_api.sync_playwright() as playwright:
+        from haokan.cli.screenshots import ARGS, CHROMIUM
+
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(java_script_enabled=javascript)
+        problems = []
+        page = context.new_page()
+        page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+        page.on("pageerror", lambda e: problems.append(str(e)))
+
+        def guard(route):
+            if urlsplit(route.request.url).hostname != "127.0.0.1":
+                problems.append(f"left loopback: {route.request.url}")
+                route.abort()
+            else:
+                route.continue_()
+
+        page.route("**/*", guard)
+        for lang, output in outputs.items():
+            served = StaticServer(output)
+            try:
+                page.goto(served.url("/picks/"))
+                page.wait_for_load_state("networkidle")
+                assert page.locator("article.pick").count() == 9, lang
+                assert page.locator(".unread-dot").count() == (9 if javascript else 0)
+            finally:
+                served.close()
+        browser.close()
+    assert problems == []
