@@ -54,7 +54,7 @@ def atom(
         feed.add_item(
             title=mark.title,
             link=mark.canonical,
-            description="",
+            description=None,  # the note is the content; a mark without one has neither
             content=mark.note_html or None,
             unique_id=mark.canonical,
             pubdate=mark.date,

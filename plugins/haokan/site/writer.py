@@ -22,6 +22,7 @@ import os
 from pathlib import Path
 from typing import IO, Any
 
+from feedgenerator import Rss201rev2Feed
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from ..core import manifest
@@ -211,6 +212,13 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
             )
 
         self._tracked(name, digest, template_file in self.contract, render)
+
+    def _add_item_to_the_feed(self, feed: Any, item: Any) -> None:
+        """Pelican's item, with the RSS guid said to be what it is: a tag URI, not a link (the
+        W3C validator refuses a guid that is neither a full URL nor isPermaLink="false")."""
+        super()._add_item_to_the_feed(feed, item)
+        if isinstance(feed, Rss201rev2Feed):
+            feed.items[-1]["unique_id_is_permalink"] = False
 
     def write_feed(
         self,
