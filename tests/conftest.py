@@ -16,8 +16,10 @@ from functools import partial
 from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import offline
 import pytest
 
+offline.fence()
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -128,6 +130,7 @@ class Reply:
     delay: float = 0.0  # seconds before the headers
     drip: float = 0.0  # seconds between 64-byte pieces of the body
     cut_at: int | None = None  # send only this many bytes of the body, then hang up
+    endless: bool = False  # after the body, send more bytes until the client hangs up
 
 
 Route = Reply | Callable[[BaseHTTPRequestHandler], Reply]
@@ -141,6 +144,22 @@ class QuietServer(ThreadingHTTPServer):
     def handle_error(self, request: object, client_address: object) -> None:
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)
+
+
+def _send_body(handler: BaseHTTPRequestHandler, reply: Reply) -> None:
+    body = reply.body if reply.cut_at is None else reply.body[: reply.cut_at]
+    if reply.drip:
+        for start in range(0, len(body), 64):
+            handler.wfile.write(body[start : start + 64])
+            handler.wfile.flush()
+            time.sleep(reply.drip)
+    else:
+        handler.wfile.write(body)
+    while reply.endless:  # no length: the body ends when the connection does
+        handler.wfile.write(bytes(64 * 1024))
+        handler.close_connection = True
+    if reply.cut_at is not None:
+        handler.close_connection = True
 
 
 class FeedServer:
@@ -164,19 +183,10 @@ class FeedServer:
                     self.send_response(reply.status)
                     for name, value in reply.headers.items():
                         self.send_header(name, value)
-                    if "Content-Length" not in reply.headers:
+                    if "Content-Length" not in reply.headers and not reply.endless:
                         self.send_header("Content-Length", str(len(reply.body)))
                     self.end_headers()
-                    body = reply.body if reply.cut_at is None else reply.body[: reply.cut_at]
-                    if reply.drip:
-                        for start in range(0, len(body), 64):
-                            self.wfile.write(body[start : start + 64])
-                            self.wfile.flush()
-                            time.sleep(reply.drip)
-                    else:
-                        self.wfile.write(body)
-                    if reply.cut_at is not None:
-                        self.close_connection = True
+                    _send_body(self, reply)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
@@ -329,6 +339,9 @@ def make_site(root: Path, extra_settings: str = "") -> Site:
         "import sys\n"
         f"sys.path.insert(0, {str(ROOT)!r})\n"
         "from pelicanconf import *  # noqa\n"
+        f"sys.path.insert(0, {str(ROOT / 'tests')!r})\n"
+        "import offline\n"
+        "offline.fence()  # no name lookups beyond loopback, in this subprocess too\n"
         "HAOKAN_ALLOW_PRIVATE_ADDRESSES = True\n"
         "HAOKAN_FETCH_DEADLINE = 5\n" + extra_settings,
         "utf-8",
