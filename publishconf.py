@@ -19,6 +19,12 @@ DELETE_OUTPUT_DIRECTORY = True
 DRAFT_SAVE_AS = ""  # drafts are never published
 DRAFT_PAGE_SAVE_AS = ""
 HAOKAN_FULL_CONTENT = False
+# Images (docs/images.md): "local" serves copies of the articles' images from your own host, so
+# no reader of your site is seen by the image's host; with excerpts they show as list thumbnails
+# and as the article's preview image. Republishing other people's images, like their full text,
+# is your call: "remote" links to the originals instead (their hosts see every reader), "none"
+# shows none.
+HAOKAN_IMAGES = "local"
 
 # Where `invoke publish` deploys (docs/deploy.md): a gh-pages branch, or rsync to a host.
 HAOKAN_PUBLISH = "gh-pages"

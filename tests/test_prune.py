@@ -63,6 +63,8 @@ def test_a_store_of_the_first_version_is_upgraded_in_place(tmp_path):
         store.save_feed(URL, "subscription", feed(("a", 1)), None, None, NOW)
     with sqlite3.connect(path) as db:  # as version 1 left it: no memory of pruned entries
         db.execute("DROP TABLE pruned")
+        db.execute("DROP TABLE media")  # nor of images (version 3)
+        db.execute("ALTER TABLE entries DROP COLUMN images")
         db.execute("PRAGMA user_version = 1")
     with Store(path) as store:
         assert keys(store) == {"a"}

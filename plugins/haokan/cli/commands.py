@@ -13,7 +13,7 @@ import http.server
 import sys
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +29,8 @@ from .report import (
     errors,
     fetch_progress,
     fetch_summary,
+    image_progress,
+    image_summary,
     owner_errors_exit,
     port_number,
     web,
@@ -36,6 +38,7 @@ from .report import (
 
 if TYPE_CHECKING:
     from ..ingest.fetch import FeedReport
+    from ..ingest.images import ImagePlan, ImageReport
     from ..site.run import BuildStats
 
 
@@ -67,6 +70,8 @@ def fetch(hk: Settings, force: bool = False) -> list[FeedReport]:
                 )
             )
     fetch_summary(reports, time.monotonic() - started)
+    if hk.images == "local":
+        fetch_images(hk)
     fetched = [r for r in reports if r.outcome in {"updated", "unchanged", "not_modified"}]
     for name, site in owner.read_sites_without_feed(hk.subscriptions):
         console.print(
@@ -78,6 +83,47 @@ def fetch(hk: Settings, force: bool = False) -> list[FeedReport]:
         errors.print("error: no feed could be fetched (each one's reason is above)")
         raise SystemExit(1)
     return reports
+
+
+def image_plan(hk: Settings, now: datetime) -> ImagePlan:
+    """Return what the image phase works from: the copies beside the store, the samples'
+    images beside their feed files, and the window's entries only."""
+    from ..ingest.images import ImagePlan
+
+    mirrors = {
+        s.url: (hk.subscriptions.parent / s.url).parent / "media"
+        for s in owner.read_subscriptions(hk.subscriptions)
+        if s.is_local
+    }
+    since = now - timedelta(days=hk.window_days) if hk.window_days else None
+    return ImagePlan(
+        hk.media,
+        hk.image_cache_mb << 20,
+        mirrors,
+        since,
+        hk.max_per_subscription,
+        hk.fetch_deadline,
+    )
+
+
+def fetch_images(hk: Settings) -> ImageReport:
+    """Fetch the images new entries show (HAOKAN_IMAGES = "local"); print what came."""
+    from ..ingest.images import fetch_images as fetch_them
+
+    started, now = time.monotonic(), datetime.now(UTC)
+    with Store(hk.store) as store, image_progress() as start:
+        report = asyncio.run(
+            fetch_them(
+                store,
+                image_plan(hk, now),
+                allow_private=hk.allow_private_addresses,
+                concurrency=hk.fetch_concurrency,
+                now=now,
+                on_start=start,
+            )
+        )
+    image_summary(report, time.monotonic() - started)
+    return report
 
 
 @owner_errors_exit

@@ -22,6 +22,7 @@ from ..core.words import counted, plural
 
 if TYPE_CHECKING:  # ingest pulls in httpx: commands that do not fetch need not load it
     from ..ingest.fetch import FeedReport
+    from ..ingest.images import ImageReport
 
 # Markup off: feed titles and error reasons come from hostile feeds, and "[/]" would break it.
 console = Console(stderr=False, highlight=False, markup=False)
@@ -172,6 +173,47 @@ def fetch_summary(reports: Sequence[FeedReport], seconds: float) -> None:
         f"{counts['unchanged'] + counts['not_modified']} unchanged, {counts['failed']} failed, "
         f"{counts['skipped']} backing off."
     )
+
+
+@contextmanager
+def image_progress() -> Iterator[Callable[[int], Callable[[], None]]]:
+    """Show a progress bar over the images once their number is known; yield what starts it
+    (called with the total, it returns the callback that advances it)."""
+    columns = (TextColumn("Images  "), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+
+        def start(total: int) -> Callable[[], None]:
+            task = progress.add_task("", total=total)
+            return lambda: progress.advance(task)
+
+        yield start
+
+
+IMAGE_REASONS = 8  # lines of reasons an image was not kept; the status page is not for images
+
+
+def _size(count: int) -> str:
+    """Return a byte count in the unit that reads best: "340 KB", "12.5 MB"."""
+    return f"{count / 1000:,.0f} KB" if count < 1_000_000 else f"{count / 1_000_000:,.1f} MB"
+
+
+def image_summary(report: ImageReport, seconds: float) -> None:
+    """Print what the image phase did in one line, then why images were not kept (each reason
+    once, with how many and one address)."""
+    if not (report.kept or report.failed or report.evicted):
+        return
+    console.print(
+        f"{counted(report.kept, 'image')} kept in {seconds:.1f} s "
+        f"({_size(report.bytes)}), {len(report.failed)} not kept"
+        + (f", {report.evicted} evicted (the cache is full)" if report.evicted else "")
+        + "."
+    )
+    reasons = Counter(reason for _, reason in report.failed)
+    example = {reason: url for url, reason in reversed(report.failed)}
+    for reason, count in reasons.most_common(IMAGE_REASONS):
+        console.print(Text(f"  {count} × {reason} — e.g. {example[reason][:100]}"), soft_wrap=True)
+    if len(reasons) > IMAGE_REASONS:
+        console.print(f"  … and {counted(len(reasons) - IMAGE_REASONS, 'other reason')}")
 
 
 HEALTH_STYLE = {

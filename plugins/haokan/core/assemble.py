@@ -15,6 +15,7 @@ from . import social, window
 from .build import ArticlePage, Build, Options, World
 from .folders import Folder, folder_of, folders
 from .friends import Friend
+from .images import LocalImage
 from .model import StoredEntry, Subscription, display_name
 from .sanitize import sanitize_note
 from .urls import canonical_url
@@ -65,13 +66,19 @@ class _Digests:
         }
 
     def __call__(
-        self, row: StoredEntry, name: str, folder: Folder | None, item: social.SocialItem | None
+        self,
+        row: StoredEntry,
+        name: str,
+        folder: Folder | None,
+        item: social.SocialItem | None,
+        images: tuple[LocalImage, ...],
     ) -> tuple[str, str]:
-        # The stored fingerprint stands for the HTML, which is not read unless a page needs it.
+        # The stored fingerprint stands for the HTML, which is not read unless a page needs it;
+        # the copies of its images for what the page shows of them (a list item, its first).
         where = f"{folder.path}\x1e{folder.slug}" if folder else ""
         listed = _sha(
             f"{row.slug}\x1f{row.date.isoformat()}\x1f{name}\x1f{where}\x1f{row.fingerprint}"
-            f"\x1f{row.entry!r}"
+            f"\x1f{row.entry!r}\x1f{row.images!r}\x1f{images!r}"
         )
         if item is None:
             return listed, listed
@@ -122,6 +129,7 @@ def _pages(
     items: list[social.SocialItem],
     all_folders: tuple[Folder, ...],
     friends: tuple[Friend, ...],
+    media: Mapping[str, LocalImage],
 ) -> tuple[ArticlePage, ...]:
     """Return the page of each shown entry: its folder, who recommended it, its digests."""
     by_canonical = {item.canonical: item for item in items}
@@ -132,8 +140,11 @@ def _pages(
         item = by_canonical.get(canonical_url(row.entry.link)) if row.entry.link else None
         sub, name = by_url[row.feed_url], names[row.feed_url]
         folder = folder_of(all_folders, sub.folder)
-        listed, page = digests(row, name, folder, item)
-        pages.append(ArticlePage(row, sub, name, urls[row.slug], item, listed, page, folder))
+        images = tuple(media[u] for u in row.images or () if u in media)
+        listed, page = digests(row, name, folder, item, images)
+        pages.append(
+            ArticlePage(row, sub, name, urls[row.slug], item, listed, page, folder, images=images)
+        )
     return tuple(pages)
 
 
@@ -169,6 +180,7 @@ def assemble(world: World, options: Options) -> Build:
         items=items,
         all_folders=all_folders,
         friends=world.friends,
+        media=world.media,
     )
     return Build(
         moment,
@@ -182,4 +194,5 @@ def assemble(world: World, options: Options) -> Build:
         world.feeds,
         all_folders,
         world.last_fetch,
+        media=world.media,
     )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
 from .choices import Pick, Related
 from .folders import Folder
 from .friends import Friend
+from .images import LocalImage
 from .marks import Mark
 from .model import FeedStatus, StoredEntry, Subscription
 from .social import SocialItem
@@ -27,6 +28,7 @@ class World:
     last_fetch: datetime | None
     folders: tuple[str, ...] = ()  # every folder of the OPML, in its order, empty ones too
     former: tuple[StoredEntry, ...] = ()  # entries of feeds no longer subscribed, no HTML
+    media: Mapping[str, LocalImage] = field(default_factory=dict)  # kept images, by address
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class ArticlePage:
     page_digest: str  # what its own page is made of
     folder: Folder | None = None  # None: unfiled
     related: tuple[Related, ...] = ()  # "More like this"
+    images: tuple[LocalImage, ...] = ()  # the copies of the images it shows (kept ones)
 
     @property
     def slug(self) -> str:
@@ -76,3 +79,4 @@ class Build:
     folders: tuple[Folder, ...] = ()
     fetched_at: datetime | None = None  # the last successful fetch: what the status page is as of
     picks: tuple[Pick, ...] = ()  # 精选
+    media: Mapping[str, LocalImage] = field(default_factory=dict)  # kept images, by address

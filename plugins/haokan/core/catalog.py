@@ -19,6 +19,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "something_different": "随便看看",
         "no_picks": "还没有可以挑选的文章：先订阅、抓取，再标记几篇好看。",
         "related": "相关",
+        "image": "图片",
+        "video_elsewhere": "视频（在播放器的网站上观看）",
         "follow_me": "关注我的好看",
         "follow_how": "朋友把这个地址加进他们的好看（invoke follow 网址）或任何阅读器，"
         "你标记的文章和想法就出现在他们的朋友在看里。",
@@ -102,6 +104,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "something_different": "something different",
         "no_picks": "Nothing to pick from yet: subscribe, fetch, and mark a few 好看.",
         "related": "More like this",
+        "image": "Image",
+        "video_elsewhere": "Video (watch it on the player's site)",
         "follow_me": "Follow my 好看",
         "follow_how": "A friend adds this address to their Haokan (invoke follow URL), or to any"
         " feed reader, and what you mark 好看, with your notes, shows up on their front page.",

@@ -90,6 +90,7 @@ class StoredEntry:
     date: datetime  # published, or when first seen when the feed gave no date
     first_seen: datetime
     fingerprint: str = ""  # Entry.fingerprint as stored: tells an edited entry without its HTML
+    images: tuple[str, ...] | None = None  # the images it shows; None: stored before we knew
 
 
 @dataclass(frozen=True)

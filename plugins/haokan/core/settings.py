@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import SettingsError
+from .images import ImagesMode
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Converter = Callable[[object], object]  # returns the checked value, or None when invalid
@@ -159,6 +160,19 @@ class Settings:
         "a share from 0 to 1, such as 0.2",
         "the share of 精选 that are wildcards, on purpose",
     )
+    images: ImagesMode = setting(
+        "local",
+        _one_of("local", "remote", "none"),
+        "'local', 'remote' or 'none'",
+        "local: articles' images are fetched and served from the site (media/); remote: "
+        "pages load them from their hosts; none: no images",
+    )
+    image_cache_mb: int = setting(
+        1024,
+        _whole(10, 1_000_000),
+        "a whole number of MB from 10",
+        "the most the kept images take beside the store; the oldest go first",
+    )
     publish: str = setting(
         "gh-pages", _one_of("gh-pages", "rsync"), "'gh-pages' or 'rsync'", "the publish target"
     )
@@ -181,6 +195,11 @@ class Settings:
     site_name: str = "好看"  # SITENAME
     site_url: str = ""  # SITEURL: where the published site lives ("" in development)
     pelican: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def media(self) -> Path:
+        """Return the folder of kept images: beside the store, like the rest of the cache."""
+        return self.store.parent / "media"
 
 
 DECLARED: dict[str, tuple[str, Declared]] = {

@@ -1,5 +1,5 @@
-"""Run the parser in worker processes bounded in memory and time, so a hostile document
-fails its own feed and never the fetch."""
+"""Run the parser — and the image decoder — in worker processes bounded in memory and time, so
+a hostile document or image fails alone and never the fetch."""
 
 from __future__ import annotations
 
@@ -12,9 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing.connection import Connection
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from ..core.model import Feed
 from ..core.parse import FeedRefused, parse_feed
+
+if TYPE_CHECKING:  # Pillow is loaded where an image is, not with the pool
+    from ..core.imaging import Processed
 
 MEMORY_LIMIT = 1024 * 1024 * 1024  # address space of one worker, bytes
 TIME_LIMIT = 15.0  # seconds to parse one document
@@ -31,28 +35,48 @@ class ParseJob:
     now: datetime
 
 
+@dataclass(frozen=True)
+class ImageJob:
+    """One fetched image to make safe (core/imaging.py)."""
+
+    body: bytes
+
+
+def _run(job: ParseJob | ImageJob) -> object:
+    if isinstance(job, ImageJob):
+        from ..core.imaging import process  # Pillow: only in a worker that meets an image
+
+        return process(job.body)
+    return parse_feed(job.body, job.url, job.content_type, job.now)
+
+
 def _serve(conn: Connection, memory_limit: int) -> None:
     """Worker loop: parse jobs until the pipe closes."""
     resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     while True:
         try:
-            job: ParseJob = conn.recv()
+            job: ParseJob | ImageJob = conn.recv()
         except EOFError:
             return
         except MemoryError:
             os._exit(OUT_OF_MEMORY)  # the pipe is mid-message: this worker cannot go on
         try:
-            reply: tuple[str, object] = (
-                "ok",
-                parse_feed(job.body, job.url, job.content_type, job.now),
-            )
+            reply: tuple[str, object] = ("ok", _run(job))
         except FeedRefused as refused:
             reply = ("refused", str(refused))
         except MemoryError:
-            reply = ("refused", f"parsing needs more than {memory_limit >> 20} MiB of memory")
+            reply = ("refused", f"{_doing(job)} needs more than {memory_limit >> 20} MiB of memory")
         except RecursionError:
             reply = ("refused", "the document is nested too deeply to parse")
+        except Exception as error:  # ImageRefused, or a decoder's own failure
+            if not isinstance(job, ImageJob):
+                raise
+            reply = ("refused", str(error) or type(error).__name__)
         conn.send(reply)
+
+
+def _doing(job: ParseJob | ImageJob) -> str:
+    return "decoding the image" if isinstance(job, ImageJob) else "parsing"
 
 
 class _Worker:
@@ -85,6 +109,21 @@ class ParserPool:
 
     def parse(self, job: ParseJob) -> Feed:
         """Return the parsed feed; raise FeedRefused with the reason in words."""
+        value = self._do(job)
+        if isinstance(value, Feed):
+            return value
+        raise FeedRefused("the parser answered with something other than a feed")
+
+    def image(self, job: ImageJob) -> Processed:
+        """Return the image made safe; raise FeedRefused with why it was refused, in words."""
+        from ..core.imaging import Processed
+
+        value = self._do(job)
+        if isinstance(value, Processed):
+            return value
+        raise FeedRefused("the decoder answered with something other than an image")
+
+    def _do(self, job: ParseJob | ImageJob) -> object:
         worker = self._idle.get() or self._start()
         try:
             reply = self._ask(worker, job)
@@ -94,26 +133,29 @@ class ParserPool:
             raise
         self._idle.put(worker)
         status, value = reply
-        if status == "ok" and isinstance(value, Feed):
+        if status == "ok":
             return value
         raise FeedRefused(str(value))
 
-    def _ask(self, worker: _Worker, job: ParseJob) -> tuple[str, object]:
+    def _ask(self, worker: _Worker, job: ParseJob | ImageJob) -> tuple[str, object]:
         try:
             worker.conn.send(job)
             if not worker.conn.poll(self.time_limit):
-                raise FeedRefused(f"parsing took longer than {self.time_limit:g} s")
+                raise FeedRefused(f"{_doing(job)} took longer than {self.time_limit:g} s")
             reply: tuple[str, object] = worker.conn.recv()
         except (EOFError, BrokenPipeError, ConnectionResetError) as crash:
             worker.process.join(5)
             if worker.process.exitcode == OUT_OF_MEMORY:
-                raise FeedRefused(self._memory_words) from crash
-            raise FeedRefused("the parser crashed on this document") from crash
+                raise FeedRefused(
+                    f"{_doing(job)} needs more than {self.memory_limit >> 20} MiB of memory"
+                ) from crash
+            crashed = (
+                "the image decoder crashed on this image"
+                if isinstance(job, ImageJob)
+                else "the parser crashed on this document"
+            )
+            raise FeedRefused(crashed) from crash
         return reply
-
-    @property
-    def _memory_words(self) -> str:
-        return f"parsing needs more than {self.memory_limit >> 20} MiB of memory"
 
     def _start(self) -> _Worker:
         worker = _Worker(self.memory_limit)

@@ -75,16 +75,16 @@ def retry_after_seconds(value: str | None, now: datetime) -> float | None:
     return max(0.0, (moment - now).total_seconds())
 
 
-def _status_words(response: httpx.Response) -> str:
+def _status_words(response: httpx.Response, what: str) -> str:
     code = response.status_code
     try:
         phrase = HTTPStatus(code).phrase
     except ValueError:
         phrase = "unknown status"
     advice = {
-        404: "the feed is not there; check the address",
-        410: "the feed was removed for good",
-        401: "the feed needs a login",
+        404: f"the {what} is not there; check the address",
+        410: f"the {what} was removed for good",
+        401: f"the {what} needs a login",
         403: "the server refuses to serve us",
         429: "the server asks us to slow down",
     }
@@ -92,18 +92,23 @@ def _status_words(response: httpx.Response) -> str:
     return f"HTTP {code} {phrase}: {detail}"
 
 
-async def _read_capped(response: httpx.Response, cap: int) -> bytes:
+async def _read_capped(response: httpx.Response, cap: int, what: str) -> bytes:
     chunks, size = [], 0
     async for chunk in response.aiter_bytes():  # decompressed bytes: the cap is after gzip
         size += len(chunk)
         if size > cap:
-            raise _Failed(f"the feed is larger than {cap >> 20} MiB (after decompression)")
+            raise _Failed(f"the {what} is larger than {cap >> 20} MiB (after decompression)")
         chunks.append(chunk)
     return b"".join(chunks)
 
 
 async def _follow(
-    client: httpx.AsyncClient, url: str, headers: dict[str, str], cap: int, now: datetime
+    client: httpx.AsyncClient,
+    url: str,
+    headers: dict[str, str],
+    cap: int,
+    now: datetime,
+    what: str,
 ) -> Fetched:
     current = url
     for _ in range(MAX_REDIRECTS + 1):
@@ -121,8 +126,8 @@ async def _follow(
                 return Fetched("not_modified", current)
             if response.status_code != 200:
                 wait = retry_after_seconds(response.headers.get("retry-after"), now)
-                raise _Failed(_status_words(response), wait)
-            body = await _read_capped(response, cap)
+                raise _Failed(_status_words(response, what), wait)
+            body = await _read_capped(response, cap, what)
             return Fetched(
                 "ok",
                 current,
@@ -161,16 +166,19 @@ async def fetch(
     cap: int,
     deadline: float,
     now: datetime,
+    accept: str | None = None,
+    what: str = "feed",
 ) -> Fetched:
-    """Fetch one feed, conditionally; every failure comes back as a reason in words."""
-    headers = {}
+    """Fetch one feed (or, with another `accept`, an image: `what` names it in reasons),
+    conditionally; every failure comes back as a reason in words."""
+    headers = {"Accept": accept} if accept else {}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     try:
         async with asyncio.timeout(deadline):
-            return await _follow(client, url, headers, cap, now)
+            return await _follow(client, url, headers, cap, now, what)
     except _Failed as failure:
         return Fetched("failed", url, reason=str(failure), retry_after=failure.retry_after)
     except TimeoutError:

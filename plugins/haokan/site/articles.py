@@ -9,13 +9,16 @@ from __future__ import annotations
 import os
 import string
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup, escape
 from pelican.contents import Article
 from pelican.urlwrappers import Author, Category
 
+from ..core import catalog
 from ..core.build import ArticlePage
+from ..core.images import LocalImage, Words, localize
 
 
 def _only_slug(pattern: str) -> bool:
@@ -23,12 +26,32 @@ def _only_slug(pattern: str) -> bool:
     return {f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None} == {"slug"}
 
 
+@dataclass(frozen=True)
+class _Copy:
+    """A kept image as Pelican's link resolution sees a static file: where it is served."""
+
+    url: str
+
+
 class ArticleMaker:
     """Makes Articles of pages, sharing the categories and authors they have in common."""
 
-    def __init__(self, settings: Mapping[str, Any], context: dict[str, Any], path: str) -> None:
-        self.settings, self.context, self.path = settings, context, path
+    def __init__(
+        self,
+        settings: Mapping[str, Any],
+        context: dict[str, Any],
+        path: str,
+        media: Mapping[str, LocalImage],
+    ) -> None:
+        self.settings, self.context, self.path, self.media = settings, context, path, media
         self.hk = settings["HAOKAN"]
+        words = catalog.strings(self.hk.lang)
+        self.words = Words(words["image"], words["video_elsewhere"])
+        # Pelican resolves "{static}/media/<file>" in an article's HTML, for each page and
+        # feed, through the static files it knows of: our copies are such files.
+        known = context.setdefault("static_content", {})
+        for copy in media.values():
+            known[f"media/{copy.file}"] = _Copy(f"media/{copy.file}")
         self.categories: dict[str, Category] = {}
         self.authors: dict[str, Author] = {}
         url, save_as = settings["ARTICLE_URL"], settings["ARTICLE_SAVE_AS"]
@@ -45,9 +68,13 @@ class ArticleMaker:
         return self.authors.get(name) or self.authors.setdefault(name, Author(name, self.settings))
 
     def make(self, page: ArticlePage, html: str) -> Article:
-        """Return the Article of `page`, whose sanitized text is `html`."""
+        """Return the Article of `page`, whose sanitized text is `html` (its images pointed at
+        their copies under HAOKAN_IMAGES = "local": images.localize)."""
         entry = page.row.entry
-        body = Markup(html) if self.hk.full_content else Markup("<p>%s</p>") % entry.excerpt
+        if self.hk.full_content:
+            body = Markup(localize(html, self.media, self.hk.images, self.words))
+        else:
+            body = Markup("<p>%s</p>") % entry.excerpt
         metadata = {
             "title": escape(entry.title),  # Markup: templates print it as is, feeds strip it back
             "date": page.row.date.astimezone(self.hk.zone),

@@ -38,11 +38,21 @@ class HaokanGenerator(Generator):  # type: ignore[misc]
         archive = self._archive(writer, build, hk)
         self._sitemap_and_manifest(writer, build, hk, archive)
         self._status(writer, build, hk)
+        self._media(writer, build, hk)
         # Pelican has no signal after the last write that carries the writer. This is the last
         # generator that writes pages (the StaticGenerator after it only copies files), so the
         # incremental writer removes what is gone and records what this build produced here.
         if isinstance(writer, IncrementalWriter):
             writer.finish()
+
+    def _media(self, writer: Any, build: Build, hk: Settings) -> None:
+        """Put the copies of the images the pages show under media/ (HAOKAN_IMAGES = "local")."""
+        folder = hk.media
+        names = {
+            name for page in build.pages for copy in page.images for name in (copy.file, copy.thumb)
+        }
+        for name in sorted(names):
+            writer.keep_copy(folder / name, f"media/{name}")
 
     def _write(self, writer: Any, name: str, template: str, **values: Any) -> None:
         writer.write_file(

@@ -104,7 +104,7 @@ def add_entries(generator: ArticlesGenerator) -> None:
     if wanted:
         with Store(hk.store) as store:
             html = store.contents([p.slug for p in wanted])
-    maker = ArticleMaker(settings, generator.context, generator.path)
+    maker = ArticleMaker(settings, generator.context, generator.path, build.media)
     generator.articles.extend(maker.make_all(wanted, html))
     generator.articles = order_content(generator.articles, settings["ARTICLE_ORDER_BY"])
     hand_over(generator.context, build, plan)

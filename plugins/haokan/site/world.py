@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from ..core.build import World
+from ..core.images import LocalImage
 from ..core.settings import Settings
 from ..storage import owner
 from ..storage.store import Store
@@ -33,4 +35,11 @@ def read_world(hk: Settings) -> World:
             store.last_fetch(),
             folders,
             tuple(store.former_entries(urls)) if marks else (),
+            _on_disk(store.kept_images(), hk.media) if hk.images == "local" else {},
         )
+
+
+def _on_disk(kept: dict[str, LocalImage], folder: Path) -> dict[str, LocalImage]:
+    """Return the kept images whose copies are still there (a cleared cache is no copy)."""
+    present = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+    return {url: c for url, c in kept.items() if c.file in present and c.thumb in present}

@@ -133,6 +133,19 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
         """Copy a file (a friend's avatar) under the output, if it changed."""
         self.put(os.path.join(self.output_path, name), source.read_bytes())
 
+    def keep_copy(self, source: Path, name: str) -> None:
+        """Put a file named by its content (a kept image) under the output: one there by that
+        name and of that size holds the same bytes, so it is not read again."""
+        path = os.path.join(self.output_path, name)
+        now = stamp(path)
+        if now is not None and now.size == source.stat().st_size:
+            self.stats["unchanged"] += 1
+            self.files[name] = now
+            if self._call_files is not None:
+                self._call_files.append(name)
+            return
+        self.put(path, source.read_bytes())
+
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> IO[str]:
         # Pelican's write_file and write_feed open every output file through this (private)
         # method: the one place to intercept the bytes. Its rule is kept: a file is written

@@ -7,10 +7,11 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
+from ..core.images import image_urls
 from ..core.model import Enclosure, Entry, FeedStatus, StoredEntry
 from ..core.slugs import article_slug
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 PRUNED = """
 CREATE TABLE pruned (
     feed_url TEXT NOT NULL,
@@ -19,10 +20,28 @@ CREATE TABLE pruned (
     PRIMARY KEY (feed_url, key)
 );
 """
-# What turns a store of each older version into the next one.
-MIGRATIONS = {1: PRUNED}
+# Each image an entry shows, by address: kept (its copy beside the store), refused (never
+# again), failed (tried again, up to a few times) or evicted (the cache was full).
+MEDIA = """
+CREATE TABLE media (
+    url TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    file TEXT,
+    thumb TEXT,
+    width INTEGER,
+    height INTEGER,
+    bytes INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    reason TEXT,
+    fetched_at TEXT NOT NULL
+);
+"""
+# What turns a store of each older version into the next one. An entry stored before version
+# 3 has no list of images (NULL) until the next fetch reads them from its HTML.
+MIGRATIONS = {1: PRUNED, 2: MEDIA + "ALTER TABLE entries ADD COLUMN images TEXT;"}
 SCHEMA = (
     PRUNED
+    + MEDIA
     + """
 CREATE TABLE feeds (
     url TEXT PRIMARY KEY,
@@ -56,6 +75,7 @@ CREATE TABLE entries (
     fingerprint TEXT NOT NULL,
     first_seen TEXT NOT NULL,
     last_seen TEXT NOT NULL,
+    images TEXT,
     PRIMARY KEY (feed_url, key)
 );
 CREATE INDEX entries_by_date ON entries (feed_url, published DESC);
@@ -75,6 +95,7 @@ ENTRY_VALUES = (
     "image",
     "enclosures",
     "fingerprint",
+    "images",
 )
 ENTRY_COLUMNS = (
     "feed_url",
@@ -126,6 +147,7 @@ def entry_values(entry: Entry) -> dict[str, Any]:
         "image": entry.image,
         "enclosures": json.dumps([[e.url, e.type, e.length] for e in entry.enclosures]),
         "fingerprint": entry.fingerprint,
+        "images": json.dumps(image_urls(entry.content, entry.image, entry.enclosures)),
     }
 
 
@@ -152,6 +174,7 @@ def stored_entry(row: sqlite3.Row) -> StoredEntry:
         date,
         datetime.fromisoformat(row["first_seen"]),
         row["fingerprint"],
+        None if row["images"] is None else tuple(json.loads(row["images"])),
     )
 
 

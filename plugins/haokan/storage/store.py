@@ -13,6 +13,7 @@ from ..core.errors import StoreError
 from ..core.model import Entry, Feed, FeedKind
 from ..core.normalize import undated_anchor
 from .housekeeping import Housekeeping
+from .media import MediaRows
 from .reads import Reads
 from .rows import (
     ENTRY_COLUMNS,
@@ -40,7 +41,7 @@ _UPDATE = (
 _HEALTHY = "last_error = NULL, failures = 0, next_attempt = NULL"
 
 
-class Store(Reads, Housekeeping):
+class Store(Reads, Housekeeping, MediaRows):
     """One open store; use as a context manager. Writing is here, reading in reads.py."""
 
     def __init__(self, path: Path) -> None:
