@@ -346,6 +346,7 @@ def test_local_pages_show_the_kept_copy_and_a_placeholder_and_allow_only_self(se
     fetched = site.invoke("fetch").stdout
     assert "1 image kept" in fetched and "1 not kept" in fetched
     assert "1 × HTTP 404 Not Found" in fetched
+    site.invoke("like", "https://blog.example/sea", "--note", "好看")
     site.invoke("build")
     page = article(site)
     assert server.base not in page
@@ -355,6 +356,8 @@ def test_local_pages_show_the_kept_copy_and_a_placeholder_and_allow_only_self(se
     assert "img-src 'self' data:" in page
     listing = (site.output / "subscriptions" / "pictures" / "index.html").read_text("utf-8")
     assert 'class="thumb"' in listing and ".thumb.webp" in listing and server.base not in listing
+    front = (site.output / "index.html").read_text("utf-8")  # 朋友在看's item has it too
+    assert f'src="./media/{copy.name.replace(".webp", ".thumb.webp")}"' in front
 
 
 def test_remote_is_todays_behaviour_and_none_shows_no_image(server, make):

@@ -29,6 +29,13 @@ ARGS = [
 Scheme = Literal["light", "dark"]
 
 
+def _open_first_with_picture(page: Any) -> None:
+    """Open the newest article whose list item shows a thumbnail (its page shows the photo)."""
+    page.locator(".entry:has(img.thumb) .entry-title").first.click()
+    page.wait_for_load_state("networkidle")
+    page.locator("main img").first.scroll_into_view_if_needed()
+
+
 def _open_note(page: Any) -> None:
     """Press the first item's 好看 and start a 想法, as the owner would."""
     page.locator(".social-item .haokan-like button.open").first.click()
@@ -58,6 +65,8 @@ SHOTS: dict[str, Shot] = {
     "reader-phone-like": Shot("", 390, 844, reader=True),
     "reader-phone-note": Shot("", 390, 844, reader=True, before=_open_note),
     "status-phone": Shot("status/", 360, 780),
+    "timeline-phone-light": Shot("timeline/", 390, 844),
+    "article-phone-light": Shot("timeline/", 390, 844, before=_open_first_with_picture),
 }
 
 

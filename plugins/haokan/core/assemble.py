@@ -15,7 +15,7 @@ from . import social, window
 from .build import ArticlePage, Build, Options, World
 from .folders import Folder, folder_of, folders
 from .friends import Friend
-from .images import LocalImage
+from .images import LocalImage, first_local
 from .model import StoredEntry, Subscription, display_name
 from .sanitize import sanitize_note
 from .urls import canonical_url
@@ -88,16 +88,24 @@ class _Digests:
 
 
 def _references(
-    rows: list[StoredEntry], names: Mapping[str, str], urls: Mapping[str, str]
+    rows: list[StoredEntry],
+    names: Mapping[str, str],
+    urls: Mapping[str, str],
+    media: Mapping[str, LocalImage],
 ) -> dict[str, social.ArticleRef]:
     """Return what our pages know of each article, by canonical URL (the newest entry's)."""
     refs: dict[str, social.ArticleRef] = {}
     for row in rows:
         if row.entry.link:
+            first = first_local(row.images or (), media)
             refs.setdefault(
                 canonical_url(row.entry.link),
                 social.ArticleRef(
-                    row.entry.title, row.entry.excerpt, names[row.feed_url], urls[row.slug]
+                    row.entry.title,
+                    row.entry.excerpt,
+                    names[row.feed_url],
+                    urls[row.slug],
+                    first.thumb if first else None,
                 ),
             )
     return refs
@@ -170,7 +178,7 @@ def assemble(world: World, options: Options) -> Build:
     urls = {row.slug: options.article_url.format(slug=row.slug) for row in shown}
     weights = {f.slug: f.weight for f in world.friends}
     recs = recommendations(world, options.owner, options.zone)
-    items = social.merge(recs, _references(shown, names, urls), weights, moment)
+    items = social.merge(recs, _references(shown, names, urls, world.media), weights, moment)
     all_folders = folders(world.subscriptions, world.folders)
     pages = _pages(
         shown,

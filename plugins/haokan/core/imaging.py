@@ -29,6 +29,9 @@ PAGE_WIDTH = 1600  # the copy an article page shows: no wider than a large scree
 THUMB_SIDE = 192  # the square a list item shows (96 CSS pixels, twice over)
 QUALITY = 80
 THUMB_QUALITY = 70
+# libwebp's effort (0–6). Measured on the benchmark's 640 × 400 photos: 2 encodes 2.3 × faster
+# than Pillow's default 4 for 2.5 % more bytes; 0 is faster still but 20 % larger.
+EFFORT = 2
 LANCZOS = Image.Resampling.LANCZOS
 
 
@@ -114,9 +117,10 @@ def _encode(frames: Sequence[Image.Image], durations: Sequence[int], quality: in
             append_images=list(frames[1:]),
             duration=list(durations),
             loop=0,
+            method=EFFORT,
         )
     else:
-        frames[0].save(out, "WEBP", quality=quality, method=4)
+        frames[0].save(out, "WEBP", quality=quality, method=EFFORT)
     return out.getvalue()
 
 

@@ -46,6 +46,7 @@ class ArticleRef:
     excerpt: str
     source: str  # the subscription's name
     page_url: str  # our article page, relative to the site root
+    thumb: str | None = None  # the thumbnail of its first kept image (a file in media/)
 
 
 @dataclass(frozen=True)
