@@ -4,6 +4,8 @@ Stages and anchors (../shared/DESIGN.md §8, docs/benchmarks.md):
   fetch            vs the ideal (N × latency ÷ concurrency) and vs parse-only (feedparser alone
                    on the same bytes, in-process)
   second fetch     vs the first: bytes moved and time (nothing changed: conditional GET)
+  fetch with images vs the fetch without (HAOKAN_IMAGES = "none"): every entry's picture
+                   fetched, decoded and kept; and the image cache's size vs the pictures' bytes
   build            vs plain Pelican building the same entries as Markdown files
   no-change build  vs the full build
   one-mark build   vs the full build (after `invoke like`)
@@ -41,7 +43,7 @@ from haokan.storage.settings_file import load
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from server import WorldServer
-from world import World, build
+from world import World, build, picture
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {
@@ -63,6 +65,7 @@ SIZES = {
 HISTORY_SPACING_HOURS = 36 * 24  # the long history: a post every five weeks, for two years
 CONCURRENCY = 16
 ROUNDS = 3  # of each clean build, with 精选 and without
+NO_IMAGES = 'HAOKAN_IMAGES = "none"\n'  # where the world's pictures are not what is measured
 MEASURE = (
     "import resource, subprocess, sys, time; t = time.perf_counter(); "
     "r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
@@ -124,18 +127,32 @@ def make_site(root: Path, server: WorldServer, world: World, extra: str = "") ->
     return root
 
 
+def draw_pictures(world: World, folder: Path) -> int:
+    """Write every entry's picture where the server finds it (`f/n.jpg`); return their bytes."""
+    total = 0
+    for f, n, *_ in world.entries:
+        (folder / str(f)).mkdir(parents=True, exist_ok=True)
+        data = picture(f, n)
+        (folder / str(f) / f"{n}.jpg").write_bytes(data)
+        total += len(data)
+    return total
+
+
 def history(root: Path, feeds: int, entries: int) -> list[tuple[str, float, str, float, str]]:
     """Build a long history of feeds × entries with the default window, and with none."""
     world = build(feeds, entries, 0, spacing_hours=HISTORY_SPACING_HOURS)
     server = WorldServer(world.feeds, 0.0)
     rows = []
     try:
-        windowed = make_site(root / "window", server, world)
+        windowed = make_site(root / "window", server, world, NO_IMAGES)
         measure(invoke(windowed, "fetch"), windowed)
         seconds, peak = measure(invoke(windowed, "build"), windowed)
         rendered = last_build(load(windowed / "benchconf.py")).pages
         everything = make_site(
-            root / "all", server, world, "HAOKAN_WINDOW_DAYS = 0\nHAOKAN_MAX_PER_SUBSCRIPTION = 0\n"
+            root / "all",
+            server,
+            world,
+            NO_IMAGES + "HAOKAN_WINDOW_DAYS = 0\nHAOKAN_MAX_PER_SUBSCRIPTION = 0\n",
         )
         shutil.copytree(
             windowed / "cache", everything / "cache", ignore=shutil.ignore_patterns("build-*")
@@ -282,14 +299,20 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a small world (under 2 minutes)")
     quick = parser.parse_args().quick
     size = SIZES["quick" if quick else "full"]
-    world = build(size["subscriptions"], size["entries"], size["friends"])
-    documents = {**world.feeds, **world.friends}
-    server = WorldServer(documents, size["latency"])
     rows: list[tuple[str, float, str, float, str]] = []
     with tempfile.TemporaryDirectory() as folder:
-        site = make_site(Path(folder) / "site", server, world)
+        pictures = Path(folder) / "pictures"
+        server = WorldServer({}, size["latency"], pictures)
+        world = build(
+            size["subscriptions"], size["entries"], size["friends"], image_base=server.url("/img")
+        )
+        documents = {**world.feeds, **world.friends}
+        server.documents.update(documents)
+        pictures_bytes = draw_pictures(world, pictures)
+        # The feeds alone first (images off), against the ideal; then the default, images kept.
+        feeds_only = make_site(Path(folder) / "feeds-only", server, world, NO_IMAGES)
         feeds = len(documents)
-        fetch_s, fetch_mb = measure(invoke(site, "fetch"), site)
+        fetch_s, fetch_mb = measure(invoke(feeds_only, "fetch"), feeds_only)
         first_bytes = server.bytes_sent
         ideal = feeds * size["latency"] / CONCURRENCY
         parsing = parse_only(world)
@@ -297,12 +320,19 @@ def main() -> None:
             ("fetch", fetch_s, "ideal N×latency÷concurrency", ideal, "≤ 1.25"),
             ("fetch", fetch_s, "parse-only (feedparser)", parsing, "≤ 1.25 of the larger"),
         ]
-        again_s, _ = measure(invoke(site, "fetch"), site)
+        again_s, _ = measure(invoke(feeds_only, "fetch"), feeds_only)
         again_bytes = server.bytes_sent - first_bytes
         rows.append(
             ("second fetch, bytes", again_bytes, "first fetch, bytes", first_bytes, "≤ 0.05")
         )
         rows.append(("second fetch", again_s, "first fetch", fetch_s, ""))
+        site = make_site(Path(folder) / "site", server, world)
+        images_s, images_mb = measure(invoke(site, "fetch"), site)
+        rows.append(("fetch with images", images_s, "HAOKAN_IMAGES = none", fetch_s, ""))
+        cache = sum(p.stat().st_size for p in (site / "cache" / "media").iterdir())
+        rows.append(
+            ("image cache, MB", cache / 1e6, "pictures fetched, MB", pictures_bytes / 1e6, "")
+        )
         rows.append(("bare httpx fetch", bare_fetch(server, list(documents)), "ideal", ideal, ""))
         rows.append(("parse + normalize", parse_and_normalize(world), "parse-only", parsing, ""))
         build_s, build_mb = measure(invoke(site, "build"), site)
@@ -362,7 +392,8 @@ def main() -> None:
             f"{value / anchor_value:>7.2f}  {goal}"
         )
     print(
-        f"peak RSS: fetch {fetch_mb:.0f} MB, build {build_mb:.0f} MB, "
+        f"peak RSS: fetch {fetch_mb:.0f} MB (with images {images_mb:.0f} MB), "
+        f"build {build_mb:.0f} MB, "
         f"plain Pelican {pelican_mb:.0f} MB"
     )
 

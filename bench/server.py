@@ -1,4 +1,5 @@
-"""A loopback server for the benchmark world: fixed latency, ETag/Last-Modified, byte count."""
+"""A loopback server for the benchmark world: fixed latency, ETag/Last-Modified, byte count;
+feeds from memory, the entries' pictures (`/img/…`) from a folder on disk."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import hashlib
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 
 class WorldServer(ThreadingHTTPServer):
@@ -14,9 +16,12 @@ class WorldServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 1024
 
-    def __init__(self, documents: dict[str, bytes], latency: float) -> None:
+    def __init__(
+        self, documents: dict[str, bytes], latency: float, pictures: Path | None = None
+    ) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.documents = documents
+        self.pictures = pictures
         self.latency = latency
         self.bytes_sent = 0
         self.lock = threading.Lock()
@@ -24,6 +29,13 @@ class WorldServer(ThreadingHTTPServer):
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}{path}"
+
+    def body(self, path: str) -> tuple[bytes | None, str]:
+        """Return what `path` holds (None: nothing) and its type."""
+        if path.startswith("/img/") and self.pictures is not None:
+            file = self.pictures / path.removeprefix("/img/")
+            return (file.read_bytes() if file.is_file() else None), "image/jpeg"
+        return self.documents.get(path), "application/rss+xml; charset=utf-8"
 
     def count(self, n: int) -> None:
         with self.lock:
@@ -40,7 +52,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         time.sleep(self.server.latency)
-        body = self.server.documents.get(self.path)
+        body, kind = self.server.body(self.path)
         if body is None:
             self.send_error(404)
             return
@@ -52,7 +64,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.count(150)  # about what the status line and headers take
             return
         self.send_response(200)
-        self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("ETag", etag)
         self.send_header("Last-Modified", self.LAST_MODIFIED)

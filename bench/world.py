@@ -3,10 +3,16 @@ and F friends' 好看 feeds whose picks overlap. Deterministic for a given seed.
 
 from __future__ import annotations
 
+import functools
+import io
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
+
+if TYPE_CHECKING:  # Pillow is imported only by what draws the pictures
+    from PIL import Image
 
 START = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 EN_WORDS = (
@@ -40,9 +46,11 @@ def build(
     words: int = 600,
     seed: int = 7,
     spacing_hours: int = 13,
+    image_base: str = "https://img.example",
 ) -> World:
-    """Return the world: ~`words` words an article, an image in each, every other feed Chinese;
-    each feed's entries `spacing_hours` apart."""
+    """Return the world: ~`words` words an article, an image in each (`image_base/f/n.jpg`, as
+    `picture(f, n)` draws it), every other feed Chinese; each feed's entries `spacing_hours`
+    apart."""
     rng = random.Random(seed)
     feeds, all_entries = {}, []
     for f in range(subscriptions):
@@ -55,9 +63,8 @@ def build(
                 if chinese
                 else f"Entry {n} of feed {f}: {' '.join(rng.sample(EN_WORDS, 4))}"
             )
-            body = (
-                f'<p><img src="https://img.example/{f}/{n}.jpg" alt="photo {n}"></p>'
-                + _paragraphs(rng, chinese, words)
+            body = f'<p><img src="{image_base}/{f}/{n}.jpg" alt="photo {n}"></p>' + _paragraphs(
+                rng, chinese, words
             )
             all_entries.append((f, n, title, body, date))
             items.append(
@@ -88,3 +95,38 @@ def build(
             f"{entries_xml}</feed>"
         ).encode()
     return World(feeds, friend_feeds, all_entries)
+
+
+PICTURE_SIZE = (640, 400)
+
+
+def _colour(rng: random.Random) -> tuple[int, int, int]:
+    return rng.randrange(256), rng.randrange(256), rng.randrange(256)
+
+
+@functools.cache
+def _backdrop() -> tuple[Image.Image, Image.Image]:
+    """Return the gradient and the grain every picture is drawn on (made once)."""
+    from PIL import Image
+
+    gradient = Image.linear_gradient("L").resize(PICTURE_SIZE).convert("RGB")
+    return gradient, Image.effect_noise(PICTURE_SIZE, 24).convert("RGB")
+
+
+def picture(f: int, n: int) -> bytes:
+    """Return entry n of feed f's photo: a JPEG of PICTURE_SIZE, its own for every entry, with
+    gradients and grain so it weighs what a small web photo does (about 40 KB)."""
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(f * 100_003 + n)
+    width, height = PICTURE_SIZE
+    gradient, grain = _backdrop()
+    image = Image.blend(gradient, Image.new("RGB", PICTURE_SIZE, _colour(rng)), 0.6)
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x, y, r = rng.randrange(width), rng.randrange(height), rng.randrange(20, 120)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=_colour(rng))
+    image = Image.blend(image, grain, 0.15)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=82)
+    return out.getvalue()
