@@ -1,6 +1,7 @@
 """Incremental builds: only what changed is redone, and the result is a clean build's, byte for
 byte, after every kind of change an owner makes."""
 
+import io
 import re
 import shutil
 import sqlite3
@@ -10,6 +11,7 @@ from pathlib import Path
 import jinja2
 import jinja2.meta
 import pytest
+from PIL import Image
 
 from conftest import ROOT, Reply, Site, make_site
 
@@ -118,6 +120,21 @@ def test_incremental_output_is_a_clean_build_after_every_change(server, tmp_path
     )
     site.built()
     assert "avatar.png" in next(site.output.glob("articles/beta-three-*/index.html")).read_text()
+    assert_same_as_clean_build(site)
+
+    # An entry starts showing an image: it is kept at the fetch; its page and list items show
+    # the copy, which the build writes into media/.
+    picture = io.BytesIO()
+    Image.new("RGB", (60, 40), (30, 120, 200)).save(picture, "PNG")
+    server.routes["/sea.png"] = Reply(picture.getvalue())
+    shows = f'new &lt;img src="{server.url("/sea.png")}" alt="sea"&gt;'
+    server.routes["/a"] = Reply(
+        rss("alpha", [(0, "Alpha zero", shows), (1, "Alpha one", "first"), (2, "Alpha two", "x")])
+    )
+    site.invoke("fetch")
+    site.built()
+    (copy,) = (site.output / "media").glob("*.thumb.webp")
+    assert copy.name in (site.output / "timeline" / "index.html").read_text()
     assert_same_as_clean_build(site)
 
     # A subscription is removed: its folder, feed and article pages go.
