@@ -5,7 +5,9 @@ error, and every image it shows rendered from the site's own copy.
 The hostile site reads this project's own hostile fixtures and, when it is there, the shared
 hostile-feeds corpus (../shared/corpora/hostile-feeds; skipped without it)."""
 
+import re
 import shutil
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
@@ -80,11 +82,12 @@ def visit_every_page(site, javascript: bool) -> tuple[int, int]:
                     page.wait_for_url(lambda url, start=page.url: url != start)
                     page.wait_for_load_state("load")
                 rendered = page.evaluate(RENDERED)  # Playwright's own, even with page JS off
+                if javascript:
+                    page.wait_for_timeout(50)  # what a script asks for after the load
+                assert problems == [], (relative, problems)
                 broken = [src for src, width in rendered if width == 0]
                 assert broken == [], (relative, broken)
                 images += len(rendered)
-                page.wait_for_timeout(50)  # what a script asks for after the load
-                assert problems == [], (relative, problems)
             browser.close()
     finally:
         served.close()
@@ -113,3 +116,18 @@ def test_no_page_names_an_image_anywhere_but_the_site(name, request):
             for attribute in ("src", "srcset", "poster"):
                 value = tag.get(attribute) or ""
                 assert not urlsplit(value.split(" ")[0]).netloc, (path, str(tag))
+
+
+def test_the_visit_catches_a_request_elsewhere_and_a_broken_image(tmp_path):
+    """The checks above can fail: a page asking another host, and one with a broken image."""
+    canary = SimpleNamespace(output=tmp_path)
+    (tmp_path / "away.html").write_text('<!doctype html><img src="https://tracker.example/p.gif">')
+    with pytest.raises(
+        AssertionError, match=re.escape("left loopback: https://tracker.example/p.gif")
+    ):
+        visit_every_page(canary, javascript=False)
+    (tmp_path / "away.html").unlink()
+    (tmp_path / "damaged.webp").write_bytes(b"RIFF\0\0\0\0WEBPVP8 not really")
+    (tmp_path / "broken.html").write_text('<!doctype html><img src="damaged.webp">')
+    with pytest.raises(AssertionError, match=re.escape("('broken.html', ['damaged.webp'])")):
+        visit_every_page(canary, javascript=False)

@@ -30,10 +30,13 @@ Scheme = Literal["light", "dark"]
 
 
 def _open_first_with_picture(page: Any) -> None:
-    """Open the newest article whose list item shows a thumbnail (its page shows the photo)."""
-    page.locator(".entry:has(img.thumb) .entry-title").first.click()
+    """Open the newest article whose list item shows a thumbnail (its page shows the photo),
+    or the newest article when none has one."""
+    pictured = page.locator(".entry:has(img.thumb) .entry-title")
+    (pictured if pictured.count() else page.locator(".entry .entry-title")).first.click()
     page.wait_for_load_state("networkidle")
-    page.locator("main img").first.scroll_into_view_if_needed()
+    if page.locator("main img").count():
+        page.locator("main img").first.scroll_into_view_if_needed()
 
 
 def _open_note(page: Any) -> None:
