@@ -28,6 +28,7 @@ from .articles import ArticleMaker
 from .digests import load_manifest, manifest_of, site_digest, stamp, theme_contract
 from .handoff import hand_over
 from .picking import choose_for
+from .trims import trim
 from .world import read_world
 
 log = logging.getLogger(__name__)
@@ -135,5 +136,6 @@ def register() -> None:
     """Connect the receivers (module-level functions: blinker holds receivers weakly)."""
     signals.initialized.connect(configure)
     signals.article_generator_pretaxonomy.connect(add_entries)
+    signals.article_generator_finalized.connect(trim)  # skip what no page uses (trims.py)
     signals.get_generators.connect(get_generators)
     signals.get_writer.connect(get_writer)
