@@ -244,6 +244,27 @@ def require_browser():
     return pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 
+def watched_page(browser, javascript: bool = True):
+    """Return a new page of `browser` and the list its problems go to: console errors, script
+    errors, and every request that would leave 127.0.0.1 (aborted)."""
+    from urllib.parse import urlsplit
+
+    page = browser.new_context(java_script_enabled=javascript).new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    page.on("pageerror", lambda e: problems.append(str(e)))
+
+    def guard(route) -> None:
+        if urlsplit(route.request.url).hostname != "127.0.0.1":
+            problems.append(f"left loopback: {route.request.url}")
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/*", guard)
+    return page, problems
+
+
 @pytest.fixture
 def server() -> Iterator[FeedServer]:
     s = FeedServer()

@@ -230,17 +230,16 @@ def feed_of(server, paths_by_entry: dict[str, list[str]]) -> bytes:
     return f'<feed xmlns="http://www.w3.org/2005/Atom"><title>Pictures</title>{entries}</feed>'.encode()
 
 
-def run_fetch(server, store, tmp_path, allowance=LOOPBACK_ONLY, cache_bytes=1 << 30):
+def fetch_feed(server, store, allowance) -> None:
+    """Fetch the one subscription, /feed, into `store`."""
+    source = Source(server.url("/feed"), "subscription", "Pictures")
     asyncio.run(
-        fetch_all(
-            [Source(server.url("/feed"), "subscription", "Pictures")],
-            store,
-            allow_private=allowance,
-            concurrency=8,
-            deadline=2,
-            now=NOW,
-        )
+        fetch_all([source], store, allow_private=allowance, concurrency=8, deadline=2, now=NOW)
     )
+
+
+def run_fetch(server, store, tmp_path, allowance=LOOPBACK_ONLY, cache_bytes=1 << 30):
+    fetch_feed(server, store, allowance)
     plan = ImagePlan(tmp_path / "media", cache_bytes, {}, None, 0, deadline=2.0)
     return asyncio.run(fetch_images(store, plan, allow_private=allowance, concurrency=8, now=NOW))
 
@@ -293,16 +292,7 @@ def test_entries_stored_before_images_were_listed_get_theirs(server, tmp_path):
     server.routes["/a.png"] = Reply(GOOD_PNG)
     server.routes["/feed"] = Reply(feed_of(server, {"old": ["/a.png"]}))
     with Store(tmp_path / "haokan.sqlite3") as store:
-        asyncio.run(
-            fetch_all(
-                [Source(server.url("/feed"), "subscription", "Pictures")],
-                store,
-                allow_private=True,
-                concurrency=1,
-                deadline=2,
-                now=NOW,
-            )
-        )
+        fetch_feed(server, store, True)
         with store.transaction() as db:  # as a store of schema 2 migrated: nothing listed
             db.execute("UPDATE entries SET images = NULL")
         report = asyncio.run(

@@ -13,7 +13,15 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import FIXTURES, ROOT, StaticServer, demo_site, make_site, require_browser
+from conftest import (
+    FIXTURES,
+    ROOT,
+    StaticServer,
+    demo_site,
+    make_site,
+    require_browser,
+    watched_page,
+)
 from haokan.cli.screenshots import ARGS, CHROMIUM
 
 sync_api = require_browser()
@@ -61,20 +69,7 @@ def visit_every_page(site, javascript: bool) -> tuple[int, int]:
     try:
         with sync_api.sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            context = browser.new_context(java_script_enabled=javascript)
-            page = context.new_page()
-            problems: list[str] = []
-            page.on("console", lambda m: m.type == "error" and problems.append(m.text))
-            page.on("pageerror", lambda e: problems.append(str(e)))
-
-            def guard(route):
-                if urlsplit(route.request.url).hostname != "127.0.0.1":
-                    problems.append(f"left loopback: {route.request.url}")
-                    route.abort()
-                else:
-                    route.continue_()
-
-            page.route("**/*", guard)
+            page, problems = watched_page(browser, javascript)
             for path in pages:
                 relative = str(path.relative_to(site.output))
                 page.goto(served.url("/" + relative))  # returns once the page has loaded

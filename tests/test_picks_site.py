@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import StaticServer, demo_site, inert_problems, require_browser
+from conftest import StaticServer, demo_site, inert_problems, require_browser, watched_page
 
 pytestmark = pytest.mark.slow
 
@@ -105,20 +105,7 @@ def test_the_picks_page_in_chromium(demos, javascript):
         from haokan.cli.screenshots import ARGS, CHROMIUM
 
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(java_script_enabled=javascript)
-        problems = []
-        page = context.new_page()
-        page.on("console", lambda m: m.type == "error" and problems.append(m.text))
-        page.on("pageerror", lambda e: problems.append(str(e)))
-
-        def guard(route):
-            if urlsplit(route.request.url).hostname != "127.0.0.1":
-                problems.append(f"left loopback: {route.request.url}")
-                route.abort()
-            else:
-                route.continue_()
-
-        page.route("**/*", guard)
+        page, problems = watched_page(browser, javascript)
         for lang, output in outputs.items():
             served = StaticServer(output)
             try:
