@@ -4,8 +4,9 @@ Pelican's `ArticlesGenerator.generate_pages` writes author, tag and category pag
 one first filters its whole date-sorted list of articles down to the page's own
 (`[a for a in self.dates if a in articles]`). With a subscription for a category and an author
 per feed, that is subscriptions × entries steps twice over — at 1,000 subscriptions × 5
-entries, 10 million — about a tenth of a clean build, half of it for author pages this site
-never writes (`AUTHOR_SAVE_AS = ""`). After Pelican has built its context
+entries, 10 million, half of them for author pages this site never writes
+(`AUTHOR_SAVE_AS = ""`); skipping them made that clean build 0.83 × as long
+(docs/benchmarks.md). After Pelican has built its context
 (`article_generator_finalized`), `trim` replaces, on that one generator:
 
 - `generate_authors` and `generate_tags`, when their `*_SAVE_AS` is empty, by nothing: Pelican
