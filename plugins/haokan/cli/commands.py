@@ -37,7 +37,7 @@ from .report import (
 )
 
 if TYPE_CHECKING:
-    from ..ingest.fetch import FeedReport
+    from ..ingest.fetch import FeedReport, Source
     from ..ingest.images import ImagePlan, ImageReport
     from ..site.run import BuildStats
 
@@ -71,7 +71,7 @@ def fetch(hk: Settings, force: bool = False) -> list[FeedReport]:
             )
     fetch_summary(reports, time.monotonic() - started)
     if hk.images == "local":
-        fetch_images(hk)
+        fetch_images(hk, feeds)
     fetched = [r for r in reports if r.outcome in {"updated", "unchanged", "not_modified"}]
     for name, site in owner.read_sites_without_feed(hk.subscriptions):
         console.print(
@@ -85,16 +85,13 @@ def fetch(hk: Settings, force: bool = False) -> list[FeedReport]:
     return reports
 
 
-def image_plan(hk: Settings, now: datetime) -> ImagePlan:
+def image_plan(hk: Settings, now: datetime, feeds: Sequence[Source]) -> ImagePlan:
     """Return what the image phase works from: the copies beside the store, the samples'
-    images beside their feed files, and the window's entries only."""
+    images beside their feed files (`feeds`, as the fetch resolved them), and the window's
+    entries only."""
     from ..ingest.images import ImagePlan
 
-    mirrors = {
-        s.url: (hk.subscriptions.parent / s.url).parent / "media"
-        for s in owner.read_subscriptions(hk.subscriptions)
-        if s.is_local
-    }
+    mirrors = {s.url: s.path.parent / "media" for s in feeds if s.path is not None}
     since = now - timedelta(days=hk.window_days) if hk.window_days else None
     return ImagePlan(
         hk.media,
@@ -106,7 +103,7 @@ def image_plan(hk: Settings, now: datetime) -> ImagePlan:
     )
 
 
-def fetch_images(hk: Settings) -> ImageReport:
+def fetch_images(hk: Settings, feeds: Sequence[Source]) -> ImageReport:
     """Fetch the images new entries show (HAOKAN_IMAGES = "local"); print what came."""
     from ..ingest.images import fetch_images as fetch_them
 
@@ -115,7 +112,7 @@ def fetch_images(hk: Settings) -> ImageReport:
         report = asyncio.run(
             fetch_them(
                 store,
-                image_plan(hk, now),
+                image_plan(hk, now, feeds),
                 allow_private=hk.allow_private_addresses,
                 concurrency=hk.fetch_concurrency,
                 now=now,

@@ -58,7 +58,8 @@ def chosen_source(attributes: Mapping[str, str]) -> str | None:
 
 def image_urls(content: str, image: str | None, enclosures: Iterable[Enclosure]) -> tuple[str, ...]:
     """Return the images an entry shows, in order, at most MAX_IMAGES_PER_ENTRY: each `<img>`
-    of its (sanitized) HTML, its own image, and any image it encloses."""
+    of its (sanitized) HTML, its image (Entry.image: the first of those, as normalize sets it),
+    and any image it encloses."""
     found: list[str] = []
     for match in _IMG.finditer(content):
         if url := chosen_source(_attributes(match.group(1))):

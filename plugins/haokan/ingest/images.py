@@ -32,8 +32,8 @@ from .net import fetch, new_client
 
 ACCEPT = "image/avif,image/webp,image/png,image/jpeg,image/gif;q=0.9,*/*;q=0.1"
 MAX_ENTRY_BYTES = 24 * 1024 * 1024  # one entry's images together, as fetched
-# Reasons that will not change by trying again: the image is refused for good.
-_FINAL = ("refused:", "redirected to an address that is not http(s)", "is larger than")
+# Words of net.fetch's reasons that will not change by trying again: refused for good.
+_FOR_GOOD = ("redirected to an address that is not http(s)", "is larger than")
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ class _ImageRun:
             "image",
         )
         if got.status != "ok":
-            final = got.reason.startswith(_FINAL[0]) or any(w in got.reason for w in _FINAL[1:])
+            final = got.reason.startswith("refused:") or any(w in got.reason for w in _FOR_GOOD)
             raise _Refused(got.reason, "refused" if final else "failed")
         return got.body
 

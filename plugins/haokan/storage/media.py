@@ -195,6 +195,3 @@ class MediaFiles:
         for name in files:
             (self.folder / name).unlink(missing_ok=True)
             (self.folder / name.replace(".webp", ".thumb.webp")).unlink(missing_ok=True)
-
-    def path(self, name: str) -> Path:
-        return self.folder / name
