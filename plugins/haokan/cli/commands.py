@@ -129,8 +129,9 @@ def build(hk: Settings, output: Path | None = None, clean: bool = False) -> Buil
     from ..site import run
 
     done = run.build(hk, output, clean)
+    cores = f" on {done.processes} processes" if done.processes > 1 else ""
     console.print(
-        f"Built {counted(done.pages, 'page')} into {done.output} in {done.seconds:.2f} s: "
+        f"Built {counted(done.pages, 'page')} into {done.output} in {done.seconds:.2f} s{cores}: "
         f"{counted(done.written, 'file')} written, {done.unchanged} rendered unchanged, "
         f"{done.reused} reused, {done.removed} removed."
     )

@@ -44,6 +44,7 @@ class Stats:
     unchanged: int = 0  # rendered again, and the same bytes as on disk
     reused: int = 0  # not rendered: its inputs did not change
     removed: int = 0
+    processes: int = 1  # that rendered the pages (site/pool.py)
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,12 @@ class Settings:
     fetch_deadline: float = setting(
         20, _seconds, "seconds, from 1 to 600", "seconds one feed may take, redirects included"
     )
+    build_workers: int = setting(
+        0,
+        _whole(0, 256),
+        "a whole number from 0 to 256 (0: one per core)",
+        "processes rendering article pages at once; 0: one per core",
+    )
     social_per_page: int = setting(
         20, _whole(5, 500), "a whole number from 5 to 500", "items on each page of 朋友在看"
     )

@@ -31,6 +31,7 @@ class BuildStats:
     reused: int
     removed: int
     seconds: float
+    processes: int = 1  # that rendered the pages
 
 
 def pelican_settings(hk: Settings, output: Path | None = None) -> dict[str, Any]:
@@ -102,6 +103,7 @@ def build(hk: Settings, output: Path | None = None, clean: bool = False) -> Buil
         done.stats.reused,
         done.stats.removed,
         round(time.monotonic() - started, 3),
+        done.stats.processes,
     )
     write_atomically(stats_path(hk, out), json.dumps(vars(stats)).encode())
     return stats

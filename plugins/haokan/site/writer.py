@@ -37,9 +37,13 @@ from .digests import (
     theme_contract,
 )
 from .handoff import received
+from .pool import RenderPool, machine_workers
 
 # Pages made from the list of articles; with the feeds, they stand while that list does.
 LIST_TEMPLATES = frozenset({"category.html", "index.html", "folder.html"})
+
+# What rendering one page did: its name, its record, the files it wrote, the counts.
+Rendered = tuple[str, Call, dict[str, Stamp], dict[str, int]]
 
 
 class _ChangedOnly(io.StringIO):
@@ -73,12 +77,15 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
         self._call_files: list[str] | None = None
         self._plan: Plan | None = None
         self.fingerprints = Fingerprints()
+        workers = self.settings["HAOKAN"].build_workers or machine_workers()
+        self.pool: RenderPool[Rendered] = RenderPool(workers)
 
     # --- the manifest ---------------------------------------------------------------------
 
     def finish(self) -> None:
-        """Keep what a partial build did not redo, delete what earlier builds produced and
-        this one did not, and save the manifest."""
+        """Take the article pages from the workers, keep what a partial build did not redo,
+        delete what earlier builds produced and this one did not, and save the manifest."""
+        self._take_rendered()
         if self._plan is not None:
             for name, call in manifest.carried(self.previous, self._plan, self.calls).items():
                 self.calls[name] = call
@@ -101,9 +108,20 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
             plan.articles,
             self.calls,
             self.files,
-            manifest.Stats(**self.stats),
+            manifest.Stats(**self.stats, processes=self.pool.processes),
         )
         write_atomically(self.path, json.dumps(record.to_json(), separators=(",", ":")).encode())
+
+    def _take_rendered(self) -> None:
+        """Render the queued pages (pool.py) and record what each did, in the order queued."""
+        for name, call, files, stats in self.pool.run():
+            self.calls[name] = call
+            for file in files:  # Pelican's rule, across workers: no file written twice
+                if file in self.files:
+                    raise FileOverwriteFailedError(f'Failed to overwrite "{file}"')
+            self.files.update(files)
+            for key, count in stats.items():
+                self.stats[key] += count
 
     # --- writing only what changed --------------------------------------------------------
 
@@ -164,7 +182,8 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
     # --- reusing pages whose inputs did not change ----------------------------------------
 
     def _tracked(self, name: str, digest: str | None, of_articles: bool, render: Any) -> None:
-        """Reuse or render one page (or paginated pages, or feed) and record what it made."""
+        """Reuse one page (or paginated pages, or feed), or queue it for the workers (pool.py):
+        `finish` records what each made."""
         call = self.previous.calls.get(name)
         if call is not None:
             now = {f: stamp(os.path.join(self.output_path, f)) for f in call.files}
@@ -174,12 +193,18 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
                 self.calls[name] = call
                 self.stats["reused"] += len(call.files)
                 return
-        self._call_files = []
+        self.pool.add(lambda: self._rendered(name, digest, of_articles, render))
+
+    def _rendered(self, name: str, digest: str | None, of_articles: bool, render: Any) -> Rendered:
+        """Render one queued page (in a worker, or here) and return what it did: only what
+        this page wrote is returned, whichever process ran it."""
+        files, stats = self.files, self.stats
+        self.files, self.stats, self._call_files = {}, dict.fromkeys(stats, 0), []
         try:
             render()
-            self.calls[name] = Call(digest, tuple(self._call_files), of_articles)
+            return name, Call(digest, tuple(self._call_files), of_articles), self.files, self.stats
         finally:
-            self._call_files = None
+            self.files, self.stats, self._call_files = files, stats, None
 
     def _standing(self, context: dict[str, Any], list_output: bool) -> bool:
         """Return True for a list page or feed that a partial build keeps from the last one."""

@@ -1,0 +1,81 @@
+"""Pages rendered on every core: the same site, byte for byte, whatever the number of workers."""
+
+import os
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from conftest import Reply, make_site
+from haokan.site.pool import FORK_FROM, RenderPool
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+def rss(feed: int, entries: int) -> bytes:
+    items = "".join(
+        f"<item><guid>https://f{feed}.example/{n}</guid><title>Feed {feed}, post {n}</title>"
+        f"<link>https://f{feed}.example/{n}</link><pubDate>"
+        f"{(NOW - timedelta(hours=feed * entries + n)).strftime('%a, %d %b %Y %H:%M:%S +0000')}"
+        f"</pubDate><description>&lt;p&gt;Body {feed}.{n} with some words&lt;/p&gt;"
+        "</description></item>"
+        for n in range(entries)
+    )
+    return f"<rss version='2.0'><channel><title>F{feed}</title>{items}</channel></rss>".encode()
+
+
+def tree(folder):
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_the_queue_comes_back_in_order_whoever_ran_it():
+    pool: RenderPool[tuple[int, int]] = RenderPool(2, fork_from=1)
+    for n in range(50):
+        pool.add(lambda n=n: (n, os.getpid()))
+    results = pool.run()
+    assert [n for n, _ in results] == list(range(50))
+    assert all(pid != os.getpid() for _, pid in results)  # rendered by the forked workers
+    assert pool.processes == 2
+
+    alone: RenderPool[int] = RenderPool(1, fork_from=1)
+    alone.add(os.getpid)
+    assert alone.run() == [os.getpid()] and alone.processes == 1
+
+
+def test_a_failing_page_fails_the_build_with_its_error():
+    pool: RenderPool[int] = RenderPool(2, fork_from=1)
+    for n in range(10):
+        pool.add(lambda n=n: 1 // (n - 7))
+    with pytest.raises(ZeroDivisionError):
+        pool.run()
+
+
+@pytest.mark.slow
+def test_one_worker_and_two_build_the_same_site_byte_for_byte(server, tmp_path):
+    feeds, entries = 30, 7
+    assert feeds * entries > FORK_FROM  # enough pages that two workers are really forked
+    for n in range(feeds):
+        server.routes[f"/f{n}"] = Reply(rss(n, entries))
+    site = make_site(tmp_path / "site", "HAOKAN_BUILD_WORKERS = 1\n")
+    site.subscribe_to({f"Feed {n}": server.url(f"/f{n}") for n in range(feeds)})
+    site.invoke("fetch")
+    (site.root / "content" / "haokan" / "pick.md").write_text(
+        "Title: Feed 3, post 2\nLink: https://f3.example/2\nDate: 2026-11-22 22:40+08:00\n\n"
+        "Worth it.\n",
+        "utf-8",
+    )
+    one = site.built()
+    assert one.processes == 1
+
+    conf = site.root / "twoconf.py"
+    conf.write_text(
+        "from haokanconf import *  # noqa\nOUTPUT_PATH = 'two'\nHAOKAN_BUILD_WORKERS = 2\n"
+    )
+    two = site.built(settings=conf)
+    assert two.processes == 2 and two.written == one.written > feeds * entries
+    assert tree(site.root / "two") == tree(site.output)
+
+    # A file lost from the output and a clean build over the old one: still the same bytes.
+    next((site.root / "two" / "articles").rglob("*.html")).unlink()
+    again = site.built("--clean", settings=conf)
+    assert again.processes == 2
+    assert tree(site.root / "two") == tree(site.output)
