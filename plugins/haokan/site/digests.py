@@ -23,8 +23,9 @@ from ..storage.atomic import write_atomically
 
 PACKAGE = Path(__file__).resolve().parent.parent  # Haokan's code: a change re-renders everything
 THEME_CONTRACT = "haokan-theme.json"
-# Settings that hold this build's own objects rather than the owner's choices.
-UNHASHED = frozenset({"HAOKAN"})
+# Settings no page depends on: this build's own objects (HAOKAN), and how many processes
+# render the pages (no byte changes with it).
+UNHASHED = frozenset({"HAOKAN", "HAOKAN_BUILD_WORKERS"})
 # Keyword values Pelican passes that our templates never read.
 IGNORED_VALUES = frozenset({"all_articles", "blog"})
 
@@ -139,10 +140,14 @@ class Fingerprints:
             return built.page_digest if page else built.list_digest
         if isinstance(value, URLWrapper):
             return f"{type(value).__name__}:{value.name}:{value.slug}"
-        if isinstance(value, list | tuple):
+        if isinstance(value, list | tuple | dict):
             known = self._memo.get(id(value))
             if known is None:
-                known = self._memo[id(value)] = (value, manifest.digest(*map(self.of, value)))
+                if isinstance(value, dict):  # in its order, the order a template shows it in
+                    parts = [f"{k!r}={self.of(v)}" for k, v in value.items()]
+                else:
+                    parts = list(map(self.of, value))
+                known = self._memo[id(value)] = (value, manifest.digest(*parts))
             return known[1]
         if value is None or isinstance(value, str | int | float | bool):
             return repr(value)
