@@ -2,7 +2,7 @@
 
 invoke has neither variadic nor optional positional arguments (pyinvoke/invoke#760, #159), so
 `check FILE...` and `export-opml [FILE]` are spelled here; tasks.py hands them over. `build` is
-here too, so the local reader can rebuild in a fresh process without invoke.
+here too, and `ready`: the build process the local reader keeps waiting (site/warm.py).
 """
 
 from __future__ import annotations
@@ -26,12 +26,18 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build the site from the store, offline")
     build.add_argument("--settings", default=SETTINGS, help=f"default: {SETTINGS}")
     build.add_argument("--clean", action="store_true", help="render every page again")
+    ready = commands.add_parser("ready", help="(the local reader's) build once when told")
+    ready.add_argument("--settings", default=SETTINGS, help=f"default: {SETTINGS}")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return the exit code."""
     arguments = _parser().parse_args(argv)
+    if arguments.command == "ready":
+        from .site import warm
+
+        warm.ready(Path(arguments.settings))
     from .cli import commands
 
     if arguments.command == "check":

@@ -1,8 +1,9 @@
 """The local reader (shell): serve output/ on loopback with a live 好看 button.
 
 Pressing the button posts to this server, which writes the mark through the same code as
-`invoke like`, rebuilds, and answers; the page then reloads and shows the mark. Only this
-server adds the button: it injects a per-run token and the reader script into HTML pages.
+`invoke like`, rebuilds with the build process it keeps ready (site/warm.py), and answers; the
+page then reloads and shows the mark. Only this server adds the button: it injects a per-run
+token and the reader script into HTML pages.
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ import hmac
 import io
 import json
 import secrets
-import subprocess
-import sys
 import threading
+import time
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 from ..core.errors import OWNER_ERRORS
 from ..core.settings import Settings
 from ..core.urls import absolute_url
+from ..site.warm import WarmBuilder
 from ..storage import owner
 from . import commands
 from .report import bound, console, owner_errors_exit, port_number
@@ -53,6 +54,7 @@ class ReaderServer(ThreadingHTTPServer):
         self.hk = hk
         self.token = secrets.token_urlsafe(24)
         self.lock = threading.Lock()
+        self.builder = WarmBuilder(hk.source)
 
     @property
     def origin_hosts(self) -> set[str]:
@@ -60,19 +62,28 @@ class ReaderServer(ThreadingHTTPServer):
         return {f"127.0.0.1:{port}", f"localhost:{port}"}
 
     def rebuild(self) -> None:
-        """Rebuild the site in a fresh process (Pelican keeps state between builds)."""
-        result = subprocess.run(
-            [sys.executable, "-m", "haokan", "build", "--settings", str(self.hk.source)],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        if result.returncode != 0:
-            detail = (result.stderr.strip() or result.stdout.strip()).splitlines()[-3:]
+        """Rebuild the site with the build process kept ready; log what it noticed."""
+        started = time.monotonic()
+        outcome = self.builder.build()
+        for note in outcome.notes:
+            console.print(f"note: {note}", soft_wrap=True)
+        if outcome.error is not None:
+            console.print(f"The rebuild failed: {outcome.error}", soft_wrap=True)
+            detail = outcome.error.strip().splitlines()[-3:]
             raise Rejected(
                 HTTPStatus.INTERNAL_SERVER_ERROR, "The rebuild failed: " + " / ".join(detail)
             )
+        stats = outcome.stats or {}
+        console.print(
+            f"Rebuilt in {time.monotonic() - started:.2f} s: {stats['written']} files written,"
+            f" {stats['reused']} reused."
+        )
+
+    def server_close(self) -> None:
+        super().server_close()
+        builder = getattr(self, "builder", None)  # none yet when the port could not be bound
+        if builder is not None:
+            builder.close()
 
 
 class ReaderHandler(SimpleHTTPRequestHandler):

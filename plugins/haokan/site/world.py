@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 
@@ -12,29 +13,44 @@ from ..storage import owner
 from ..storage.store import Store
 
 log = logging.getLogger(__name__)
+_held: dict[Path, World] = {}  # by store: a world read ahead, for the next build to take
 
 
 def read_world(hk: Settings) -> World:
-    """Return subscriptions, friends, marks and what the store holds of them."""
+    """Return subscriptions, friends, marks and what the store holds of them (what the warm
+    builder read ahead, if it holds it for this store: only the marks are read now)."""
+    marks = owner.read_marks(hk.marks_dir, hk.zone)
+    ahead = _held.pop(hk.store, None) or read_ahead(hk)
+    return dataclasses.replace(ahead, marks=marks, former=ahead.former if marks else ())
+
+
+def hold(hk: Settings, ahead: World) -> None:
+    """Have the next build of this store take `ahead` (read by `read_ahead`, its inputs checked
+    unchanged since: site/warm.py) instead of reading it again."""
+    _held[hk.store] = ahead
+
+
+def read_ahead(hk: Settings) -> World:
+    """Return everything a build reads but the marks (the entries of former subscriptions too,
+    which only a build with marks keeps)."""
     subscriptions = owner.read_subscriptions(hk.subscriptions)
     friends = owner.read_friends(hk.friends)
-    marks = owner.read_marks(hk.marks_dir, hk.zone)
     folders = owner.read_folders(hk.subscriptions)
     if not hk.store.exists():
         log.warning("No store at %s yet: run `invoke fetch` first", hk.store)
-        return World(subscriptions, friends, marks, (), (), {}, None, folders)
+        return World(subscriptions, friends, (), (), (), {}, None, folders)
     urls = [s.url for s in subscriptions]
     with Store(hk.store) as store:
         return World(
             subscriptions,
             friends,
-            marks,
+            (),
             tuple(store.entries(urls, content=False)),
             tuple(store.entries([f.feed_url for f in friends])),
             store.feed_statuses(),
             store.last_fetch(),
             folders,
-            tuple(store.former_entries(urls)) if marks else (),
+            tuple(store.former_entries(urls)),
             _on_disk(store.kept_images(), hk.media) if hk.images == "local" else {},
         )
 

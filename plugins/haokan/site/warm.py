@@ -1,0 +1,206 @@
+"""A build kept warm for the local reader (shell): the 好看 button answers in a fraction of a
+fresh `invoke build`.
+
+A fresh build pays, before it renders anything, for start-up (imports), for reading the
+settings, the OPML files and the store, and afterwards for the interpreter's teardown. The
+warm builder pays for all of that before the button is pressed: one build process is kept
+ready (`python -m haokan ready`). It imports Pelican and Haokan, reads the settings and
+everything of the world but the marks (world.py `read_ahead`), and waits. On a press it checks
+that nothing it read has changed since (the settings files, the theme, the OPML files, the
+store, the kept images), reads the marks, and runs the ordinary incremental build with what it
+holds, so the output is `invoke build`'s byte for byte (tests/test_warm.py interleaves marks,
+unmarks, note edits and fetches and compares with a clean build after each). If anything it
+read has changed, it reads everything again, and its note says what changed. Each process
+builds once, answers, and exits without waiting for its teardown (Pelican keeps state between
+runs in one process); the next one is started as soon as a build is done, ready for the next
+press.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from ..core.errors import OWNER_ERRORS
+from ..core.settings import Settings
+
+# What a build imports, imported before the press (some are imported on first use).
+PRELOAD = (
+    "haokan.site.plugin",
+    "haokan.site.generator",
+    "haokan.site.writer",
+    "haokan.core.similarity",
+    "haokan.core.picks",
+    "haokan.core.related",
+    "pelican.generators",
+    "pelican.readers",
+)
+BUILD_TIMEOUT = 600  # seconds
+READY = "ready\n"  # what the build process says once it has read ahead
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one warm build did: its stats, or the error that stopped it; and what it noticed."""
+
+    stats: dict[str, Any] | None  # run.BuildStats's fields, or None when the build failed
+    error: str | None
+    notes: tuple[str, ...]
+
+
+Stamps = dict[str, tuple[int, int]]
+
+
+def _stamps(hk: Settings, theme: Path) -> Stamps:
+    """Return (mtime, size) of every file the read-ahead depends on, by what the owner calls it."""
+    store = hk.store.with_name(hk.store.name + "-wal")  # where SQLite commits land first
+    named = [(f"the settings ({p.name})", p) for p in sorted(hk.source.parent.glob("*.py"))]
+    named += [
+        ("the subscriptions", hk.subscriptions),
+        ("the friends", hk.friends),
+        ("the store", hk.store),
+        ("the store", store),
+        ("the kept images", hk.media),
+    ]
+    named += [("the theme", p) for p in sorted(theme.rglob("*")) if p.is_file()]
+    stamps: Stamps = {}
+    for what, path in named:
+        try:
+            status = os.stat(path)
+            stamp = (status.st_mtime_ns, status.st_size)
+        except OSError:
+            stamp = (0, -1)
+        stamps[f"{what}\0{path}"] = stamp
+    return stamps
+
+
+def _changed(before: Stamps, now: Stamps) -> list[str]:
+    """Return what changed between two sets of stamps, in the owner's words, once each."""
+    keys = sorted(set(before) | set(now))
+    return sorted({key.split("\0")[0] for key in keys if before.get(key) != now.get(key)})
+
+
+class _Ahead:
+    """The settings and the world but the marks, read before the press, with their stamps."""
+
+    def __init__(self, settings_file: Path) -> None:
+        from ..storage.settings_file import load
+        from . import run, world
+
+        self.hk = load(settings_file)
+        self.theme = Path(run.pelican_settings(self.hk)["THEME"])
+        self.stamps = _stamps(self.hk, self.theme)
+        self.world = world.read_ahead(self.hk)
+
+
+def ready(settings_file: Path) -> None:
+    """Be the build process kept ready: read ahead, say so, wait for the word, build once,
+    answer on standard output (one line of JSON), exit."""
+    import importlib
+
+    answer = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 1)  # Pelican's "Done: ..." is not the answer; its warnings go to stderr
+    for name in PRELOAD:
+        importlib.import_module(name)
+    from . import run, world
+
+    notes: list[str] = []
+    try:
+        ahead: _Ahead | None = _Ahead(settings_file)
+    except Exception:
+        ahead = None
+    answer.write(READY)
+    answer.flush()
+    if not sys.stdin.readline():  # the reader stopped: nothing to build
+        os._exit(0)
+    outcome = Outcome(None, "the build did not run", ())
+    try:
+        if ahead is not None:
+            changed = _changed(ahead.stamps, _stamps(ahead.hk, ahead.theme))
+            if changed:
+                notes.append(f"{', '.join(changed)} changed since the last build: read again")
+                ahead = None
+        if ahead is None:
+            ahead = _Ahead(settings_file)
+        world.hold(ahead.hk, ahead.world)
+        outcome = Outcome(vars(run.build(ahead.hk)), None, tuple(notes))
+    except OWNER_ERRORS as error:
+        outcome = Outcome(None, str(error), tuple(notes))
+    except Exception:
+        outcome = Outcome(None, traceback.format_exc(limit=-3).strip(), tuple(notes))
+    finally:
+        answer.write(json.dumps(vars(outcome), ensure_ascii=False) + "\n")
+        answer.flush()
+        sys.stderr.flush()
+        os._exit(0)  # the answer is out: no teardown to wait for
+
+
+class WarmBuilder:
+    """Keeps one build process ready for the next press; `build` runs it and readies the next."""
+
+    def __init__(self, settings_file: Path) -> None:
+        self.settings_file = settings_file.resolve()
+        self._ready = False  # whether the process kept ready has said so
+        self._next = self._start()
+
+    def wait_ready(self) -> None:
+        """Wait until the process kept ready has read ahead (a press before that waits too)."""
+        if not self._ready and self._next.stdout is not None:
+            self._ready = self._next.stdout.readline() == READY
+
+    def _start(self) -> subprocess.Popen[str]:
+        command = [sys.executable, "-m", "haokan", "ready", "--settings", str(self.settings_file)]
+        return subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8"
+        )
+
+    def build(self) -> Outcome:
+        """Build the site now (the incremental build, with what was read ahead)."""
+        process, said_ready = self._next, self._ready
+        stop = threading.Timer(BUILD_TIMEOUT, process.kill)
+        stop.start()
+        try:
+            assert process.stdin is not None and process.stdout is not None
+            process.stdin.write("build\n")
+            process.stdin.flush()
+            line = process.stdout.readline()
+            if line == READY and not said_ready:
+                line = process.stdout.readline()
+        except OSError:
+            line = ""
+        finally:
+            stop.cancel()
+            _close(process.stdin)
+            code = process.wait()
+            _close(process.stdout)
+            self._next, self._ready = self._start(), False
+        if not line:
+            why = f"took over {BUILD_TIMEOUT} s" if code == -9 else f"exit code {code}"
+            return Outcome(None, f"the build process stopped ({why})", ())
+        answer = json.loads(line)
+        return Outcome(answer["stats"], answer["error"], tuple(answer["notes"]))
+
+    def close(self) -> None:
+        """Stop the process kept ready."""
+        process = self._next
+        if process is not None:
+            _close(process.stdin)  # it reads EOF and exits
+            try:
+                process.wait(5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            _close(process.stdout)
+
+
+def _close(stream: IO[str] | None) -> None:
+    if stream is not None:
+        stream.close()

@@ -1,0 +1,139 @@
+"""The warm builder of the local reader: after any sequence of marks, unmarks, note edits and
+fetches, its output is a clean build's, byte for byte; what it read ahead is read again when
+it changed, and it says so."""
+
+import shutil
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import FeedServer, Reply, make_site
+from haokan.cli import commands
+from haokan.site.warm import WarmBuilder
+from haokan.storage.settings_file import load
+
+pytestmark = pytest.mark.slow
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+URLS = [f"https://f{feed}.example/{n}" for feed in range(3) for n in range(3)]
+
+
+def rss(feed: int, entries: range) -> bytes:
+    items = "".join(
+        f"<item><guid>https://f{feed}.example/{n}</guid><title>Post {feed}.{n}</title>"
+        f"<link>https://f{feed}.example/{n}</link><pubDate>"
+        f"{(NOW - timedelta(hours=10 * n + feed)).strftime('%a, %d %b %Y %H:%M:%S +0000')}"
+        f"</pubDate><description>&lt;p&gt;Words about {feed} and {n}&lt;/p&gt;</description></item>"
+        for n in entries
+    )
+    return f"<rss version='2.0'><channel><title>F{feed}</title>{items}</channel></rss>".encode()
+
+
+def tree(folder):
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+class Reading:
+    """A site the owner reads through the warm builder, and a clean build to hold it to."""
+
+    def __init__(self, root):
+        self.server = FeedServer()
+        self.entries = {feed: 3 for feed in range(3)}
+        self._serve()
+        self.site = make_site(root)
+        self.site.subscribe_to({f"F{f}": self.server.url(f"/f{f}") for f in range(3)})
+        self.site.befriend({"Pal": self.server.url("/pal")})
+        self.server.routes["/pal"] = Reply(rss(2, range(1)))  # a friend recommends f2's post 0
+        self.site.invoke("fetch")
+        self.hk = load(self.site.settings)
+        self.builder = WarmBuilder(self.site.settings)
+        self.clean = self.site.root / "cleanconf.py"
+        self.clean.write_text("from haokanconf import *  # noqa\nOUTPUT_PATH = 'clean'\n")
+
+    def _serve(self):
+        for feed, count in self.entries.items():
+            self.server.routes[f"/f{feed}"] = Reply(rss(feed, range(count)))
+
+    def do(self, step):
+        kind, url, note = step
+        self.builder.wait_ready()  # it has read ahead: what changes now, it must notice
+        if kind == "mark":
+            commands.mark(self.hk, url, note, "")
+        elif kind == "unmark":
+            commands.unmark(self.hk, url)
+        else:  # a fetch brings one new post in the feed of `url`
+            self.entries[int(url.split("//f")[1][0])] += 1
+            self._serve()
+            self.site.invoke("fetch")
+
+    def warm_build(self):
+        outcome = self.builder.build()
+        assert outcome.error is None, outcome.error
+        return outcome
+
+    def assert_clean(self):
+        shutil.rmtree(self.site.root / "clean", ignore_errors=True)
+        self.site.built("--clean", settings=self.clean)
+        warm, clean = tree(self.site.output), tree(self.site.root / "clean")
+        assert sorted(warm) == sorted(clean)
+        assert [name for name in clean if warm[name] != clean[name]] == []
+
+    def close(self):
+        self.builder.close()
+        self.server.close()
+
+
+@pytest.fixture(scope="module")
+def reading(tmp_path_factory):
+    r = Reading(tmp_path_factory.mktemp("warm") / "site")
+    yield r
+    r.close()
+
+
+steps = st.tuples(
+    st.sampled_from(["mark", "mark", "unmark", "fetch"]),
+    st.sampled_from(URLS),
+    st.sampled_from(["", "好看", "Worth *reading*", "再看一遍"]),
+)
+
+
+@settings(
+    max_examples=4,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(st.lists(steps, min_size=1, max_size=3))
+def test_after_any_marks_unmarks_notes_and_fetches_the_warm_build_is_a_clean_one(reading, sequence):
+    for step in sequence:
+        reading.do(step)
+        outcome = reading.warm_build()
+        fetched = step[0] == "fetch"
+        assert any("the store" in note for note in outcome.notes) == fetched
+        reading.assert_clean()
+
+
+def test_what_changed_outside_the_marks_is_read_again_and_said(reading):
+    reading.warm_build()  # whatever came before is built
+    reading.builder.wait_ready()
+    opml = reading.hk.subscriptions
+    opml.write_text(opml.read_text("utf-8").replace('text="F1"', 'text="Renamed"'), "utf-8")
+    outcome = reading.warm_build()
+    assert outcome.notes == ("the subscriptions changed since the last build: read again",)
+    assert "Renamed" in (reading.site.output / "subscriptions" / "index.html").read_text()
+    reading.assert_clean()
+    assert reading.warm_build().notes == ()  # nothing changed since
+
+
+def test_a_broken_file_is_the_error_and_the_next_press_builds_again(reading):
+    reading.builder.wait_ready()
+    opml = reading.hk.subscriptions
+    good = opml.read_text("utf-8")
+    opml.write_text("<opml><body><outline", "utf-8")
+    failed = reading.builder.build()
+    assert failed.stats is None and str(opml.name) in failed.error
+    opml.write_text(good, "utf-8")
+    assert reading.warm_build().stats["pages"] > 9
+    reading.assert_clean()
