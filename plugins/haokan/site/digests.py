@@ -20,6 +20,7 @@ from ..core.build import ArticlePage
 from ..core.manifest import Manifest, Stamp
 from ..core.settings import Settings
 from ..storage.atomic import write_atomically
+from ..storage.stamped import stamped
 
 PACKAGE = Path(__file__).resolve().parent.parent  # Haokan's code: a change re-renders everything
 THEME_CONTRACT = "haokan-theme.json"
@@ -93,8 +94,10 @@ def manifest_of(settings: Mapping[str, Any]) -> Path:
     return manifest_path(hk.store, settings["OUTPUT_PATH"])
 
 
+@stamped
 def load_manifest(path: Path) -> Manifest:
-    """Return the manifest at `path`; an empty one when there is none we can read."""
+    """Return the manifest at `path`; an empty one when there is none we can read (read once
+    while the file stands: a build asks three times)."""
     try:
         return manifest.from_json(json.loads(path.read_text("utf-8")))
     except (OSError, ValueError):

@@ -18,6 +18,7 @@ from ..core.build import Build
 from ..core.choices import Candidate, Liked, Pick, Related
 from ..core.settings import Settings
 from ..storage.atomic import write_atomically
+from ..storage.stamped import stamped
 
 if TYPE_CHECKING:  # loaded only to choose anew
     from ..core.similarity import Index
@@ -49,6 +50,7 @@ def forget_choices(hk: Settings) -> None:
     index_of(hk).unlink(missing_ok=True)
 
 
+@stamped
 def _load(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text("utf-8"))
@@ -106,21 +108,38 @@ class _Similarity:
             # bm25s sets its own log to DEBUG when imported, and narrates every index it
             # builds: a build's log is for the owner.
             logging.getLogger("bm25s").setLevel(logging.WARNING)
-            self._index = self._read(Index)
+            self._index = self._read()
             if self._index is None:
                 self._index = Index([tokens(c.text) for c in self.pages])
                 record = {"version": VERSION, "pages": self.key, "index": self._index.record()}
                 write_atomically(self.path, json.dumps(record, ensure_ascii=False).encode())
         return self._index
 
-    def _read(self, kind: type[Index]) -> Index | None:
-        last = _load(self.path)
-        if last.get("pages") != self.key or not isinstance(last.get("index"), dict):
-            return None
-        try:
-            return kind.from_record(last["index"])
-        except ValueError:
-            return None  # a record this build cannot read back: make it again
+    def _read(self) -> Index | None:
+        key, index = _stored_index(self.path)
+        return index if key == self.key else None
+
+
+@stamped
+def _stored_index(path: Path) -> tuple[str | None, Index | None]:
+    """Return the pages key and the index kept at `path` (None, None when there is none)."""
+    from ..core.similarity import Index
+
+    last = _load(path)
+    if not isinstance(last.get("index"), dict):
+        return None, None
+    try:
+        return last.get("pages"), Index.from_record(last["index"])
+    except ValueError:
+        return None, None  # a record this build cannot read back: make it again
+
+
+def read_ahead(hk: Settings) -> None:
+    """Read the last build's choices and index now, so that a build soon after (the warm
+    builder's, site/warm.py) finds them read if they have not changed."""
+    if hk.picks:
+        _load(record_of(hk))
+        _stored_index(index_of(hk))
 
 
 def _record(

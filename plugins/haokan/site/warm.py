@@ -4,16 +4,16 @@ fresh `invoke build`.
 A fresh build pays, before it renders anything, for start-up (imports), for reading the
 settings, the OPML files and the store, and afterwards for the interpreter's teardown. The
 warm builder pays for all of that before the button is pressed: one build process is kept
-ready (`python -m haokan ready`). It imports Pelican and Haokan, reads the settings and
-everything of the world but the marks (world.py `read_ahead`), and waits. On a press it checks
-that nothing it read has changed since (the settings files, the theme, the OPML files, the
-store, the kept images), reads the marks, and runs the ordinary incremental build with what it
-holds, so the output is `invoke build`'s byte for byte (tests/test_warm.py interleaves marks,
-unmarks, note edits and fetches and compares with a clean build after each). If anything it
-read has changed, it reads everything again, and its note says what changed. Each process
-builds once, answers, and exits without waiting for its teardown (Pelican keeps state between
-runs in one process); the next one is started as soon as a build is done, ready for the next
-press.
+ready (`python -m haokan ready`). It imports Pelican and Haokan, reads the settings,
+everything of the world but the marks (world.py `read_ahead`) and the last build's records,
+and waits. On a press it checks that nothing it read has changed since (the settings files,
+the theme, the OPML files, the store, the kept images; a record that changed is read again by
+itself), reads the marks, and runs the ordinary incremental build with what it holds, so the
+output is `invoke build`'s byte for byte (tests/test_warm.py interleaves marks, unmarks, note
+edits and fetches and compares with a clean build after each). If anything it read has
+changed, it reads everything again, and its note says what changed. Each process builds once,
+answers, and exits without waiting for its teardown (Pelican keeps state between runs in one
+process); the next one is started as soon as a build is done, ready for the next press.
 """
 
 from __future__ import annotations
@@ -92,12 +92,15 @@ class _Ahead:
 
     def __init__(self, settings_file: Path) -> None:
         from ..storage.settings_file import load
-        from . import run, world
+        from . import digests, picking, run, world
 
         self.hk = load(settings_file)
         self.theme = Path(run.pelican_settings(self.hk)["THEME"])
         self.stamps = _stamps(self.hk, self.theme)
         self.world = world.read_ahead(self.hk)
+        # Read once while they stand (storage/stamped.py): a file changed since is read again.
+        digests.load_manifest(digests.manifest_path(self.hk.store, self.hk.output))
+        picking.read_ahead(self.hk)
 
 
 def ready(settings_file: Path) -> None:
