@@ -45,7 +45,8 @@ def quotas(liked: Sequence[Liked], n: int) -> dict[str, int]:
     shared between them (largest remainders)."""
     weights: dict[str, float] = {}
     for item in liked:
-        weights[language(item.text)] = weights.get(language(item.text), 0.0) + item.weight
+        lang = language(item.text)
+        weights[lang] = weights.get(lang, 0.0) + item.weight
     total = sum(weights.values())
     if not total or not n:
         return {}
