@@ -255,3 +255,31 @@ def test_old_entries_leave_the_window_for_the_archive_and_stay_stored(server, tm
     with sqlite3.connect(site.root / "cache" / "haokan.sqlite3") as db:  # the store keeps all
         stored = db.execute("SELECT count(*) FROM entries WHERE feed_url = ?", (server.url("/a"),))
         assert stored.fetchone()[0] == 5
+
+
+def test_a_build_with_nothing_changed_does_nothing_and_notices_any_change(server, tmp_path):
+    site = make_site(tmp_path / "site")
+    server.routes["/a"] = Reply(rss("alpha", [(1, "Alpha one", "first"), (2, "Alpha two", "x")]))
+    site.subscribe_to({"Alpha": server.url("/a")})
+    site.invoke("fetch")
+    assert not site.built().nothing_changed
+    idle = site.built()
+    assert idle.nothing_changed and idle.written == idle.unchanged == 0 and idle.reused > 10
+    assert "Nothing changed since the last build" in site.invoke("build").stdout
+
+    style = next((site.output / "theme").rglob("*.css"))  # a copied static file, deleted
+    style.unlink()
+    assert not site.built().nothing_changed and style.is_file()
+    page = next(site.output.glob("articles/alpha-one-*/index.html"))  # a page, deleted
+    page.unlink()
+    assert not site.built().nothing_changed and page.is_file()
+
+    site.invoke("like", "https://alpha.example/1", "--note", "Worth it")
+    assert not site.built().nothing_changed and "Worth it" in page.read_text()
+    site.invoke("fetch")  # nothing new, but the store records the check: the build looks
+    assert not site.built().nothing_changed
+    (site.root / "content" / "pages").mkdir(exist_ok=True)
+    (site.root / "content" / "pages" / "about.md").write_text("Title: About\n\nHello.\n")
+    assert not site.built().nothing_changed  # any file of the content folder counts
+    assert site.built().nothing_changed
+    assert_same_as_clean_build(site)

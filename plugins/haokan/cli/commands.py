@@ -129,6 +129,13 @@ def build(hk: Settings, output: Path | None = None, clean: bool = False) -> Buil
     from ..site import run
 
     done = run.build(hk, output, clean)
+    if done.nothing_changed:
+        console.print(
+            f"Nothing changed since the last build: {counted(done.pages, 'page')} in "
+            f"{done.output} stand as they are ({counted(done.reused, 'file')} checked, "
+            f"{done.seconds:.2f} s)."
+        )
+        return done
     cores = f" on {done.processes} processes" if done.processes > 1 else ""
     console.print(
         f"Built {counted(done.pages, 'page')} into {done.output} in {done.seconds:.2f} s{cores}: "

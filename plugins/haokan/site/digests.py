@@ -83,6 +83,34 @@ def site_digest(settings: Mapping[str, Any]) -> str:
     )
 
 
+def inputs_digest(settings: Mapping[str, Any]) -> tuple[str, str]:
+    """Return the digests of everything a build reads, by how each file stands (size, time):
+    its sources (the site-wide inputs, the content folder, the marks, the OPML files, the store
+    and the kept images), and the static files Pelican copied into the output (a deleted one
+    is copied again).
+
+    A build whose inputs have these digests, into an output the last build left intact, has
+    nothing to do (run.py): its pages are a function of these inputs alone (no clock: a build
+    is as of its last fetch)."""
+    hk: Settings = settings["HAOKAN"]
+    output = Path(settings["OUTPUT_PATH"])
+    sources = {hk.subscriptions, hk.friends, hk.store, hk.media}
+    sources.add(hk.store.with_name(hk.store.name + "-wal"))  # where SQLite commits land first
+    sources.update(_files(Path(settings["PATH"]), hk.marks_dir))
+    copies = _files(
+        output / settings["THEME_STATIC_DIR"],
+        *(output / str(path) for path in settings.get("STATIC_PATHS", ())),
+    )
+    return (
+        manifest.digest(site_digest(settings), *(f"{p}={stamp(str(p))}" for p in sorted(sources))),
+        manifest.digest(*(f"{p}={stamp(str(p))}" for p in sorted(copies))),
+    )
+
+
+def _files(*folders: Path) -> set[Path]:
+    return {p for folder in folders if folder.is_dir() for p in folder.rglob("*") if p.is_file()}
+
+
 def manifest_path(store: Path, output: str | Path) -> Path:
     """Return where the manifest of the build into `output` lives (beside the store)."""
     return store.parent / f"build-{manifest.digest(os.path.realpath(output))[:12]}.json"

@@ -10,10 +10,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..core import manifest
 from ..core.errors import BuildFailed, SettingsError
 from ..core.settings import Settings
 from ..storage.atomic import write_atomically
-from .digests import forget_pages, load_manifest, manifest_of, manifest_path
+from .digests import (
+    forget_pages,
+    inputs_digest,
+    load_manifest,
+    manifest_of,
+    manifest_path,
+    stamp,
+)
 from .picking import forget_choices
 
 # Pelican makes these relative to the settings file's folder when it reads the file itself.
@@ -32,6 +40,7 @@ class BuildStats:
     removed: int
     seconds: float
     processes: int = 1  # that rendered the pages
+    nothing_changed: bool = False  # no input changed since the last build: nothing was done
 
 
 def pelican_settings(hk: Settings, output: Path | None = None) -> dict[str, Any]:
@@ -61,6 +70,23 @@ def stats_path(hk: Settings, output: str | Path) -> Path:
     return manifest_path(hk.store, output).with_suffix(".stats.json")
 
 
+def inputs_path(hk: Settings, output: str | Path) -> Path:
+    """Return where the digest of the last build's inputs is kept (digests.inputs_digest)."""
+    return manifest_path(hk.store, output).with_suffix(".inputs")
+
+
+def _unchanged(hk: Settings, out: Path, settings: dict[str, Any], inputs: str) -> bool:
+    """Return True when the last build had these inputs and its output stands as it left it."""
+    try:
+        if inputs_path(hk, out).read_text("ascii") != inputs:
+            return False
+    except OSError:
+        return False
+    previous = load_manifest(manifest_of(settings))
+    now = {name: stamp(os.path.join(out, name)) for name in previous.files}
+    return bool(previous.files) and manifest.intact(previous.files, now)
+
+
 def last_build(hk: Settings, output: Path | None = None) -> BuildStats:
     """Return what the last build into `output` (default OUTPUT_PATH) did."""
     data = json.loads(stats_path(hk, output or hk.output).read_text("utf-8"))
@@ -70,8 +96,10 @@ def last_build(hk: Settings, output: Path | None = None) -> BuildStats:
 def build(hk: Settings, output: Path | None = None, clean: bool = False) -> BuildStats:
     """Build the site with Pelican, offline; return what the build did.
 
-    Pages whose inputs did not change are reused and files whose bytes did not change are not
-    rewritten (writer.py); `clean` renders every page again.
+    When no input changed since the last build and its output stands as it left it, there is
+    nothing to do (digests.inputs_digest). Otherwise pages whose inputs did not change are
+    reused and files whose bytes did not change are not rewritten (writer.py); `clean` renders
+    every page again.
     """
     from pelican import Pelican
     from pelican.log import init as init_logging
@@ -90,6 +118,17 @@ def build(hk: Settings, output: Path | None = None, clean: bool = False) -> Buil
         forget_pages(settings)
         forget_choices(hk)
     started = time.monotonic()
+    # Of the settings as read: Pelican's run adds objects of its own to the dict it is given.
+    sources, copies = inputs_digest(pelican_settings(hk, output))
+    record = inputs_path(hk, out)
+    if not clean and _unchanged(hk, out, settings, f"{sources} {copies}"):
+        last = last_build(hk, output)
+        files = last.written + last.unchanged + last.reused
+        seconds = round(time.monotonic() - started, 3)
+        stats = BuildStats(last.output, last.pages, 0, 0, files, 0, seconds, 1, True)
+        write_atomically(stats_path(hk, out), json.dumps(vars(stats)).encode())
+        return stats
+    record.unlink(missing_ok=True)
     try:
         Pelican(settings).run()
     except (RuntimeError, OSError) as error:  # --fatal errors turns logged errors into these
@@ -106,4 +145,7 @@ def build(hk: Settings, output: Path | None = None, clean: bool = False) -> Buil
         done.stats.processes,
     )
     write_atomically(stats_path(hk, out), json.dumps(vars(stats)).encode())
+    sources_after, copies = inputs_digest(pelican_settings(hk, output))  # copies as left
+    if sources_after == sources:  # no source changed while it built: the record holds
+        write_atomically(record, f"{sources} {copies}".encode("ascii"), durable=False)
     return stats
