@@ -8,9 +8,13 @@ values Pelican passes for that page plus the context names the theme declares fo
 templates it lists; everything else is rendered each time and written only when it changed.
 The result is byte-for-byte a clean build's (tests/test_incremental.py).
 
+The pages to render are queued as Pelican asks for them and rendered at the end, on every
+core (pool.py): each worker's files and records come back and are merged in the queue's order.
+
 Trade-off: Pelican sends `content_written` for each page it renders; a reused page is not
-rendered, so it is not sent. No receiver Haokan connects needs it; a plugin that does must
-build with `--clean`.
+rendered, so it is not sent, and a page rendered by a worker sends it in that worker. No
+receiver Haokan connects needs it; a plugin that does must build with `--clean` and
+`HAOKAN_BUILD_WORKERS = 1`.
 """
 
 from __future__ import annotations
@@ -83,7 +87,7 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
     # --- the manifest ---------------------------------------------------------------------
 
     def finish(self) -> None:
-        """Take the article pages from the workers, keep what a partial build did not redo,
+        """Render the queued pages (on every core), keep what a partial build did not redo,
         delete what earlier builds produced and this one did not, and save the manifest."""
         self._take_rendered()
         if self._plan is not None:
