@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -274,6 +274,27 @@ def server() -> Iterator[FeedServer]:
 
 def fixture_bytes(name: str) -> bytes:
     return (FIXTURES / "feeds" / name).read_bytes()
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Return every file under `folder` by its relative path, with its bytes."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def numbered_rss(feed: int, numbers: range) -> bytes:
+    """RSS of feed `feed`'s posts `numbers` (https://f{feed}.example/{n}), ten hours apart,
+    the newest an hour before now."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    items = "".join(
+        f"<item><guid>https://f{feed}.example/{n}</guid><title>Post {feed}.{n}</title>"
+        f"<link>https://f{feed}.example/{n}</link><pubDate>"
+        f"{(now - timedelta(hours=10 * n + feed + 1)).strftime('%a, %d %b %Y %H:%M:%S +0000')}"
+        f"</pubDate><description>&lt;p&gt;Words about {feed} and {n}&lt;/p&gt;</description></item>"
+        for n in numbers
+    )
+    return f"<rss version='2.0'><channel><title>F{feed}</title>{items}</channel></rss>".encode()
 
 
 def opml_for(feeds: dict[str, str]) -> str:

@@ -6,14 +6,13 @@ import re
 import shutil
 import sqlite3
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import jinja2
 import jinja2.meta
 import pytest
 from PIL import Image
 
-from conftest import ROOT, Reply, Site, make_site
+from conftest import ROOT, Reply, Site, make_site, tree
 
 pytestmark = pytest.mark.slow
 
@@ -42,12 +41,6 @@ def atom_picks(picks: list[tuple[str, str]]) -> bytes:
         for url, note in picks
     )
     return f'<feed xmlns="http://www.w3.org/2005/Atom"><title>Pal</title>{entries}</feed>'.encode()
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
 
 
 def assert_same_as_clean_build(site: Site) -> None:

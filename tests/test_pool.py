@@ -1,30 +1,11 @@
 """Pages rendered on every core: the same site, byte for byte, whatever the number of workers."""
 
 import os
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from conftest import Reply, make_site
+from conftest import Reply, make_site, numbered_rss, tree
 from haokan.site.pool import FORK_FROM, RenderPool
-
-NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-def rss(feed: int, entries: int) -> bytes:
-    items = "".join(
-        f"<item><guid>https://f{feed}.example/{n}</guid><title>Feed {feed}, post {n}</title>"
-        f"<link>https://f{feed}.example/{n}</link><pubDate>"
-        f"{(NOW - timedelta(hours=feed * entries + n)).strftime('%a, %d %b %Y %H:%M:%S +0000')}"
-        f"</pubDate><description>&lt;p&gt;Body {feed}.{n} with some words&lt;/p&gt;"
-        "</description></item>"
-        for n in range(entries)
-    )
-    return f"<rss version='2.0'><channel><title>F{feed}</title>{items}</channel></rss>".encode()
-
-
-def tree(folder):
-    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def test_the_queue_comes_back_in_order_whoever_ran_it():
@@ -54,13 +35,12 @@ def test_one_worker_and_two_build_the_same_site_byte_for_byte(server, tmp_path):
     feeds, entries = 30, 7
     assert feeds * entries > FORK_FROM  # enough pages that two workers are really forked
     for n in range(feeds):
-        server.routes[f"/f{n}"] = Reply(rss(n, entries))
+        server.routes[f"/f{n}"] = Reply(numbered_rss(n, range(entries)))
     site = make_site(tmp_path / "site", "HAOKAN_BUILD_WORKERS = 1\n")
     site.subscribe_to({f"Feed {n}": server.url(f"/f{n}") for n in range(feeds)})
     site.invoke("fetch")
     (site.root / "content" / "haokan" / "pick.md").write_text(
-        "Title: Feed 3, post 2\nLink: https://f3.example/2\nDate: 2026-11-22 22:40+08:00\n\n"
-        "Worth it.\n",
+        "Title: Post 3.2\nLink: https://f3.example/2\nDate: 2026-11-22 22:40+08:00\n\nWorth it.\n",
         "utf-8",
     )
     one = site.built()

@@ -3,36 +3,19 @@ fetches, its output is a clean build's, byte for byte; what it read ahead is rea
 it changed, and it says so."""
 
 import shutil
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FeedServer, Reply, make_site
+from conftest import FeedServer, Reply, make_site, numbered_rss, tree
 from haokan.cli import commands
 from haokan.site.warm import WarmBuilder
 from haokan.storage.settings_file import load
 
 pytestmark = pytest.mark.slow
 
-NOW = datetime.now(UTC).replace(microsecond=0)
 URLS = [f"https://f{feed}.example/{n}" for feed in range(3) for n in range(3)]
-
-
-def rss(feed: int, entries: range) -> bytes:
-    items = "".join(
-        f"<item><guid>https://f{feed}.example/{n}</guid><title>Post {feed}.{n}</title>"
-        f"<link>https://f{feed}.example/{n}</link><pubDate>"
-        f"{(NOW - timedelta(hours=10 * n + feed)).strftime('%a, %d %b %Y %H:%M:%S +0000')}"
-        f"</pubDate><description>&lt;p&gt;Words about {feed} and {n}&lt;/p&gt;</description></item>"
-        for n in entries
-    )
-    return f"<rss version='2.0'><channel><title>F{feed}</title>{items}</channel></rss>".encode()
-
-
-def tree(folder):
-    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 class Reading:
@@ -45,7 +28,8 @@ class Reading:
         self.site = make_site(root)
         self.site.subscribe_to({f"F{f}": self.server.url(f"/f{f}") for f in range(3)})
         self.site.befriend({"Pal": self.server.url("/pal")})
-        self.server.routes["/pal"] = Reply(rss(2, range(1)))  # a friend recommends f2's post 0
+        # A friend recommends f2's post 0.
+        self.server.routes["/pal"] = Reply(numbered_rss(2, range(1)))
         self.site.invoke("fetch")
         self.hk = load(self.site.settings)
         self.builder = WarmBuilder(self.site.settings)
@@ -54,7 +38,7 @@ class Reading:
 
     def _serve(self):
         for feed, count in self.entries.items():
-            self.server.routes[f"/f{feed}"] = Reply(rss(feed, range(count)))
+            self.server.routes[f"/f{feed}"] = Reply(numbered_rss(feed, range(count)))
 
     def do(self, step):
         kind, url, note = step

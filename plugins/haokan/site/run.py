@@ -75,22 +75,26 @@ def inputs_path(hk: Settings, output: str | Path) -> Path:
     return manifest_path(hk.store, output).with_suffix(".inputs")
 
 
-def _unchanged(hk: Settings, out: Path, settings: dict[str, Any], inputs: str) -> bool:
-    """Return True when the last build had these inputs and its output stands as it left it."""
-    try:
-        if inputs_path(hk, out).read_text("ascii") != inputs:
-            return False
-    except OSError:
-        return False
-    previous = load_manifest(manifest_of(settings))
-    now = {name: stamp(os.path.join(out, name)) for name in previous.files}
-    return bool(previous.files) and manifest.intact(previous.files, now)
-
-
 def last_build(hk: Settings, output: Path | None = None) -> BuildStats:
     """Return what the last build into `output` (default OUTPUT_PATH) did."""
     data = json.loads(stats_path(hk, output or hk.output).read_text("utf-8"))
     return BuildStats(**data)
+
+
+def _last_if_unchanged(
+    hk: Settings, out: Path, settings: dict[str, Any], inputs: str
+) -> BuildStats | None:
+    """Return what the last build did when it had these inputs and its output stands as it
+    left it; else None (a record missing or unreadable is no proof: the build runs)."""
+    try:
+        if inputs_path(hk, out).read_text("ascii") != inputs:
+            return None
+        last = last_build(hk, out)
+    except (OSError, ValueError, TypeError):
+        return None
+    previous = load_manifest(manifest_of(settings))
+    now = {name: stamp(os.path.join(out, name)) for name in previous.files}
+    return last if previous.files and manifest.intact(previous.files, now) else None
 
 
 def build(hk: Settings, output: Path | None = None, clean: bool = False) -> BuildStats:
@@ -121,8 +125,8 @@ def build(hk: Settings, output: Path | None = None, clean: bool = False) -> Buil
     # Of the settings as read: Pelican's run adds objects of its own to the dict it is given.
     sources, copies = inputs_digest(pelican_settings(hk, output))
     record = inputs_path(hk, out)
-    if not clean and _unchanged(hk, out, settings, f"{sources} {copies}"):
-        last = last_build(hk, output)
+    last = _last_if_unchanged(hk, out, settings, f"{sources} {copies}") if not clean else None
+    if last is not None:
         files = last.written + last.unchanged + last.reused
         seconds = round(time.monotonic() - started, 3)
         stats = BuildStats(last.output, last.pages, 0, 0, files, 0, seconds, 1, True)
