@@ -118,7 +118,7 @@ def ready(settings_file: Path) -> None:
     notes: list[str] = []
     try:
         ahead: _Ahead | None = _Ahead(settings_file)
-    except Exception:
+    except Exception:  # a broken file: read again at the press, whose answer says what it is
         ahead = None
     answer.write(READY)
     answer.flush()
@@ -137,7 +137,7 @@ def ready(settings_file: Path) -> None:
         outcome = Outcome(vars(run.build(ahead.hk)), None, tuple(notes))
     except OWNER_ERRORS as error:
         outcome = Outcome(None, str(error), tuple(notes))
-    except Exception:
+    except Exception:  # a bug: the reader shows its last lines and goes on serving
         outcome = Outcome(None, traceback.format_exc(limit=-3).strip(), tuple(notes))
     finally:
         answer.write(json.dumps(vars(outcome), ensure_ascii=False) + "\n")
