@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import http.client
 import io
 import json
 import os
@@ -40,6 +41,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -48,6 +50,7 @@ from pathlib import Path
 import feedparser
 import httpx
 
+from haokan.cli.reader import ReaderServer
 from haokan.core.parse import parse_feed
 from haokan.site.run import last_build
 from haokan.storage.settings_file import load
@@ -347,11 +350,6 @@ def wait_for_quiet() -> str:
 def reader_round_trips(site: Path) -> list[float]:
     """Press 好看 through the local reader's own endpoint PRESSES times, on different articles;
     return each round trip (POST to answer; the page then reloads and shows the mark)."""
-    import http.client
-    import threading
-
-    from haokan.cli.reader import ReaderServer
-
     server = ReaderServer(0, load(site / "benchconf.py"))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port, times = server.server_address[1], []

@@ -17,17 +17,15 @@ from ..core.settings import Settings
 from ..core.words import counted
 from ..storage import owner
 from ..storage.atomic import write_atomically
+from ..storage.store import store_files
 from .report import console, owner_errors_exit
-
-STORE_FILES = ("", "-wal", "-shm")  # SQLite's file and, in WAL mode, its two companions
 
 
 def _doomed(hk: Settings) -> tuple[list[Path], list[Path]]:
     """Return (the OPML files replaced by empty ones, the files deleted)."""
     replaced = [p for p in (hk.subscriptions, hk.friends) if p.exists()]
     marks = sorted(hk.marks_dir.glob("*.md")) if hk.marks_dir.is_dir() else []
-    stores = [Path(f"{hk.store}{suffix}") for suffix in STORE_FILES]
-    return replaced, marks + [p for p in stores if p.exists()]
+    return replaced, marks + [p for p in store_files(hk.store) if p.exists()]
 
 
 def _agreed(replaced: list[Path], deleted: list[Path]) -> bool:

@@ -21,6 +21,7 @@ from ..core.manifest import Manifest, Stamp
 from ..core.settings import Settings
 from ..storage.atomic import write_atomically
 from ..storage.stamped import stamped
+from ..storage.store import committed_files
 
 PACKAGE = Path(__file__).resolve().parent.parent  # Haokan's code: a change re-renders everything
 THEME_CONTRACT = "haokan-theme.json"
@@ -94,10 +95,9 @@ def inputs_digest(settings: Mapping[str, Any]) -> tuple[str, str]:
     is as of its last fetch)."""
     hk: Settings = settings["HAOKAN"]
     output = Path(settings["OUTPUT_PATH"])
-    sources = {hk.subscriptions, hk.friends, hk.store, hk.media}
-    sources.add(hk.store.with_name(hk.store.name + "-wal"))  # where SQLite commits land first
-    sources.update(_files(Path(settings["PATH"]), hk.marks_dir))
-    copies = _files(
+    sources = {hk.subscriptions, hk.friends, hk.media, *committed_files(hk.store)}
+    sources.update(files_under(Path(settings["PATH"]), hk.marks_dir))
+    copies = files_under(
         output / settings["THEME_STATIC_DIR"],
         *(output / str(path) for path in settings.get("STATIC_PATHS", ())),
     )
@@ -107,7 +107,8 @@ def inputs_digest(settings: Mapping[str, Any]) -> tuple[str, str]:
     )
 
 
-def _files(*folders: Path) -> set[Path]:
+def files_under(*folders: Path) -> set[Path]:
+    """Return every file in these folders and their subfolders (a missing folder has none)."""
     return {p for folder in folders if folder.is_dir() for p in folder.rglob("*") if p.is_file()}
 
 

@@ -122,8 +122,7 @@ def build(hk: Settings, output: Path | None = None, clean: bool = False) -> Buil
         forget_pages(settings)
         forget_choices(hk)
     started = time.monotonic()
-    # Of the settings as read: Pelican's run adds objects of its own to the dict it is given.
-    sources, copies = inputs_digest(pelican_settings(hk, output))
+    sources, copies = inputs_digest(settings)  # before Pelican adds objects of its own to it
     record = inputs_path(hk, out)
     last = _last_if_unchanged(hk, out, settings, f"{sources} {copies}") if not clean else None
     if last is not None:
@@ -149,7 +148,8 @@ def build(hk: Settings, output: Path | None = None, clean: bool = False) -> Buil
         done.stats.processes,
     )
     write_atomically(stats_path(hk, out), json.dumps(vars(stats)).encode())
-    sources_after, copies = inputs_digest(pelican_settings(hk, output))  # copies as left
+    # Of the settings as read again (Pelican's run added to `settings`); the copies as left.
+    sources_after, copies = inputs_digest(pelican_settings(hk, output))
     if sources_after == sources:  # no source changed while it built: the record holds
         write_atomically(record, f"{sources} {copies}".encode("ascii"), durable=False)
     return stats

@@ -55,30 +55,20 @@ class Outcome:
     notes: tuple[str, ...]
 
 
-Stamps = dict[str, tuple[int, int]]
+Stamps = dict[str, object]  # "what\0path" -> how the file stands (digests.stamp)
 
 
 def _stamps(hk: Settings, theme: Path) -> Stamps:
-    """Return (mtime, size) of every file the read-ahead depends on, by what the owner calls it."""
-    store = hk.store.with_name(hk.store.name + "-wal")  # where SQLite commits land first
+    """Return how every file the read-ahead depends on stands, by what the owner calls it."""
+    from ..storage.store import committed_files
+    from .digests import files_under, stamp
+
     named = [(f"the settings ({p.name})", p) for p in sorted(hk.source.parent.glob("*.py"))]
-    named += [
-        ("the subscriptions", hk.subscriptions),
-        ("the friends", hk.friends),
-        ("the store", hk.store),
-        ("the store", store),
-        ("the kept images", hk.media),
-    ]
-    named += [("the theme", p) for p in sorted(theme.rglob("*")) if p.is_file()]
-    stamps: Stamps = {}
-    for what, path in named:
-        try:
-            status = os.stat(path)
-            stamp = (status.st_mtime_ns, status.st_size)
-        except OSError:
-            stamp = (0, -1)
-        stamps[f"{what}\0{path}"] = stamp
-    return stamps
+    named += [("the subscriptions", hk.subscriptions), ("the friends", hk.friends)]
+    named += [("the store", p) for p in committed_files(hk.store)]
+    named += [("the kept images", hk.media)]
+    named += [("the theme", p) for p in sorted(files_under(theme))]
+    return {f"{what}\0{path}": stamp(str(path)) for what, path in named}
 
 
 def _changed(before: Stamps, now: Stamps) -> list[str]:

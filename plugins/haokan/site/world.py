@@ -20,7 +20,7 @@ def read_world(hk: Settings) -> World:
     """Return subscriptions, friends, marks and what the store holds of them (what the warm
     builder read ahead, if it holds it for this store: only the marks are read now)."""
     marks = owner.read_marks(hk.marks_dir, hk.zone)
-    ahead = _held.pop(hk.store, None) or read_ahead(hk)
+    ahead = _held.pop(hk.store, None) or read_ahead(hk, former=bool(marks))
     return dataclasses.replace(ahead, marks=marks, former=ahead.former if marks else ())
 
 
@@ -30,9 +30,10 @@ def hold(hk: Settings, ahead: World) -> None:
     _held[hk.store] = ahead
 
 
-def read_ahead(hk: Settings) -> World:
-    """Return everything a build reads but the marks (the entries of former subscriptions too,
-    which only a build with marks keeps)."""
+def read_ahead(hk: Settings, former: bool = True) -> World:
+    """Return everything a build reads but the marks; with `former`, the entries of former
+    subscriptions too, which only a build with marks keeps (read ahead, the marks are not
+    known yet)."""
     subscriptions = owner.read_subscriptions(hk.subscriptions)
     friends = owner.read_friends(hk.friends)
     folders = owner.read_folders(hk.subscriptions)
@@ -50,7 +51,7 @@ def read_ahead(hk: Settings) -> World:
             store.feed_statuses(),
             store.last_fetch(),
             folders,
-            tuple(store.former_entries(urls)),
+            tuple(store.former_entries(urls)) if former else (),
             _on_disk(store.kept_images(), hk.media) if hk.images == "local" else {},
         )
 

@@ -41,6 +41,18 @@ _UPDATE = (
 _HEALTHY = "last_error = NULL, failures = 0, next_attempt = NULL"
 
 
+def store_files(path: Path) -> tuple[Path, Path, Path]:
+    """Return the store's file and, in WAL mode, its two companions: the write-ahead log, where
+    commits land first, and the shared-memory index (which mere reading changes too)."""
+    return path, Path(f"{path}-wal"), Path(f"{path}-shm")
+
+
+def committed_files(path: Path) -> tuple[Path, Path]:
+    """Return the files a commit to the store changes (and reading does not)."""
+    database, log, _ = store_files(path)
+    return database, log
+
+
 class Store(Reads, Housekeeping, MediaRows):
     """One open store; use as a context manager. Writing is here, reading in reads.py."""
 
