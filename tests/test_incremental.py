@@ -167,6 +167,10 @@ def test_reusable_templates_read_only_what_their_digest_covers():
         "folder.html",
         "social.html",
         "friend.html",
+        "status.html",
+        "subscriptions.html",
+        "picks.html",
+        "search.html",
     }
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "theme" / "templates"))
@@ -175,8 +179,9 @@ def test_reusable_templates_read_only_what_their_digest_covers():
         return env.loader.get_source(env, name)[0]
 
     def declared(name: str) -> set[str]:
-        """Names a template sets or imports itself (base.html reads page_kind its pages set)."""
-        names = set(re.findall(r"{%-? set (\w+)", source(name)))
+        """Names a template sets, defines or imports itself (base.html reads page_kind its
+        pages set)."""
+        names = set(re.findall(r"{%-? (?:set|macro) (\w+)", source(name)))
         for group in re.findall(r"import ([\w, ]+?)(?: with context)? %}", source(name)):
             names |= {n.strip() for n in group.split(",")}
         return names
@@ -203,6 +208,10 @@ def test_reusable_templates_read_only_what_their_digest_covers():
         | pagination,
         "social.html": {"social_items", "page_number", "page_count", "page_kind"},
         "friend.html": {"friend", "picks", "pick_count", "page_kind"},
+        "status.html": {"feeds_health", "checked_at", "zone", "zone_name", "page_kind"},
+        "subscriptions.html": {"pane", "page_kind"},
+        "picks.html": {"picks", "page_kind"},
+        "search.html": {"page_kind"},
     }
     shared = free("base.html") | free("_macros.html") - pagination  # the pager: list pages only
     for name, reads in reusable.items():

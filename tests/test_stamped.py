@@ -26,3 +26,19 @@ def test_a_file_is_read_again_only_when_it_changed(tmp_path):
     os.utime(record, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000))
     assert load(record) == "six" and len(reads) == 5
     assert load(record) == "six" and len(reads) == 5
+
+
+def test_what_its_writer_remembers_is_not_read_back(tmp_path):
+    reads = []
+
+    @stamped
+    def load(path):
+        reads.append(path)
+        return path.read_text()
+
+    record = tmp_path / "record.json"
+    write_atomically(record, b"written")
+    load.remember(record, "written")
+    assert load(record) == "written" and reads == []
+    write_atomically(record, b"by another")  # then somebody else writes it: read
+    assert load(record) == "by another" and len(reads) == 1

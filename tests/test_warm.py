@@ -121,3 +121,27 @@ def test_a_broken_file_is_the_error_and_the_next_press_builds_again(reading):
     opml.write_text(good, "utf-8")
     assert reading.warm_build().stats["pages"] > 9
     reading.assert_clean()
+
+
+def test_the_process_kept_ready_writes_nothing_before_the_press(reading):
+    """It rehearses the build's assembly and 精选 with the marks as they stand: the site, the
+    store and the records beside it are the last build's until the button is pressed."""
+
+    def files():
+        found = {**tree(reading.site.output), **tree(reading.site.root / "cache")}
+        for folder in (reading.site.output, reading.site.root / "cache"):
+            for path in folder.rglob("*"):
+                status = path.stat()
+                found[str(path)] = (status.st_ino, status.st_mtime_ns)
+        return found
+
+    reading.warm_build()
+    reading.builder.close()  # the next one starts after the mark: its rehearsal sees it
+    commands.mark(reading.hk, URLS[4], "a mark the rehearsal sees", "")
+    before = files()
+    reading.builder = WarmBuilder(reading.site.settings)
+    reading.builder.wait_ready()
+    assert files() == before
+    reading.warm_build()
+    assert files() != before  # the press's build chose again, and kept it
+    reading.assert_clean()

@@ -56,6 +56,13 @@ def _sha(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()
 
 
+# Each entry's list digest, by the row it was made from: a process that assembles the same rows
+# again (the warm builder's rehearsal, then its press: site/warm.py) makes it once. The row is
+# kept beside its digest, so that its id cannot stand for another.
+_LISTED: dict[int, tuple[StoredEntry, tuple[str, str, tuple[LocalImage, ...]], str]] = {}
+LISTED_KEPT = 1 << 18
+
+
 class _Digests:
     """What an article's pages are made of: in lists and feeds the entry; on its own page also
     who recommended it (not the score) and how those friends are shown."""
@@ -76,10 +83,17 @@ class _Digests:
         # The stored fingerprint stands for the HTML, which is not read unless a page needs it;
         # the copies of its images for what the page shows of them (a list item, its first).
         where = f"{folder.path}\x1e{folder.slug}" if folder else ""
-        listed = _sha(
-            f"{row.slug}\x1f{row.date.isoformat()}\x1f{name}\x1f{where}\x1f{row.fingerprint}"
-            f"\x1f{row.entry!r}\x1f{row.images!r}\x1f{images!r}"
-        )
+        known = _LISTED.get(id(row))
+        if known is not None and known[0] is row and known[1] == (name, where, images):
+            listed = known[2]
+        else:
+            listed = _sha(
+                f"{row.slug}\x1f{row.date.isoformat()}\x1f{name}\x1f{where}\x1f{row.fingerprint}"
+                f"\x1f{row.entry!r}\x1f{row.images!r}\x1f{images!r}"
+            )
+            if len(_LISTED) >= LISTED_KEPT:
+                _LISTED.clear()
+            _LISTED[id(row)] = (row, (name, where, images), listed)
         if item is None:
             return listed, listed
         friends = [self.shown.get(r.who) for r in item.recommendations]

@@ -3,6 +3,7 @@ was marked as the liked articles, and the keys that tell whether the last result
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -82,8 +83,13 @@ def with_choices(
         replace(
             page,
             related=related.get(page.slug, ()),
-            page_digest=_digest(page.page_digest, related.get(page.slug, ())),
+            page_digest=_with_related(page.page_digest, related.get(page.slug, ())),
         )
         for page in build.pages
     )
     return replace(build, pages=pages, picks=tuple(picks))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a build after a mark asks again of nearly every page
+def _with_related(page_digest: str, related: tuple[Related, ...]) -> str:
+    return _digest(page_digest, related)

@@ -14,14 +14,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 VERSION = 2
 
 
-@dataclass(frozen=True)
-class Stamp:
-    """A file as a build left it."""
+class Stamp(NamedTuple):
+    """A file as a build left it (a named tuple: a build makes and compares thousands)."""
 
     size: int
     mtime_ns: int

@@ -14,6 +14,7 @@ docs/picks.md measures it.
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .choices import Candidate, Liked, Pick
-from .similarity import KEYWORDS, Index, language, tokens
+from .similarity import Index, language, tokens
 
 MMR_LAMBDA = 0.7  # relevance against novelty when diversifying
 SIMILAR_POOL = 3  # the nearest 3 × n are "the obvious": wildcards come from beyond them
@@ -33,7 +34,7 @@ def relevance(index: Index, liked: Sequence[Liked]) -> tuple[np.ndarray, np.ndar
     """Return every candidate's relevance, and which liked article contributes most to it."""
     contributions = np.zeros((max(len(liked), 1), index.size), dtype=np.float32)
     for row, item in enumerate(liked):
-        scores = index.scores(index.distinctive(tokens(item.text), KEYWORDS))
+        scores = index.like(item.text)
         top = float(scores.max()) if scores.size else 0.0
         if top > 0:
             contributions[row] = item.weight * scores / top
@@ -57,6 +58,7 @@ def quotas(liked: Sequence[Liked], n: int) -> dict[str, int]:
     return given
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked of every candidate at each choice
 def same_story(title: str) -> str:
     """Return what tells a story apart by its title: a cross-post under another address has
     the same one. "" for an untitled entry, which is like no other."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from functools import partial
+from functools import lru_cache, partial
 from urllib.parse import urlsplit
 
 import nh3
@@ -157,6 +157,7 @@ NOTE_TAGS = frozenset("a p br em strong b i code blockquote ul ol li del s".spli
 NOTE_LIMIT = 600  # display columns: a note is a few sentences, not an article
 
 
+@lru_cache(maxsize=1 << 12)  # each friend's notes, at every build of one process
 def sanitize_note(fragment: str, base: str | None) -> str:
     """Return a short note as safe HTML: text and links only, no images; long ones excerpted."""
     base = absolute_url(base) if base else None

@@ -7,6 +7,7 @@ docs/picks.md measures these tokens against the alternatives we tried.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -44,6 +45,7 @@ def tokens(text: str) -> list[str]:
 _LETTER = re.compile(r"[^\W\d_]")
 
 
+@functools.lru_cache(maxsize=1 << 12)  # of each marked article's text, at each choice
 def language(text: str) -> str:
     """Return "zh" for text mostly in CJK characters, else "en" (what picks balance on)."""
     letters = len(_LETTER.findall(text))
@@ -87,6 +89,7 @@ class Index:
         }
 
     def _index_keywords(self) -> None:
+        self._alike: dict[str, Scores] = {}  # by text: what `like` found (the index never changes)
         self._bm25: bm25s.BM25 | None = None
         if self.size:
             self._bm25 = bm25s.BM25()
@@ -126,6 +129,14 @@ class Index:
         if not known or self._bm25 is None:
             return np.zeros(self.size, dtype=np.float32)
         found: Scores = self._bm25.get_scores(known)
+        return found
+
+    def like(self, text: str) -> Scores:
+        """Return every document's score for a query of `text`'s most distinctive tokens;
+        remembered by text (a build asks again for each marked article it asked for before)."""
+        found = self._alike.get(text)
+        if found is None:
+            found = self._alike[text] = self.scores(self.distinctive(tokens(text), KEYWORDS))
         return found
 
     def distinctive(self, document: Collection[str], k: int = 12) -> list[str]:

@@ -8,6 +8,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Mapping
+from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -142,6 +143,27 @@ def stamp(path: str) -> Stamp | None:
     return Stamp(status.st_size, status.st_mtime_ns)
 
 
+def stamps_in(folder: str | Path, names: Iterable[str]) -> dict[str, Stamp | None]:
+    """Return how each of `names` (paths relative to `folder`) stands on disk now: `stamp` of
+    each, asked relative to the folder (a site's thousands of files, without joining paths)."""
+    try:
+        where = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return dict.fromkeys(names)
+    found: dict[str, Stamp | None] = {}
+    try:
+        for name in names:
+            try:
+                status = os.stat(name, dir_fd=where)
+            except OSError:
+                found[name] = None
+            else:
+                found[name] = Stamp(status.st_size, status.st_mtime_ns)
+    finally:
+        os.close(where)
+    return found
+
+
 def forget_pages(settings: Mapping[str, Any]) -> None:
     """Make the next build render every page again (it still removes what is gone)."""
     path = manifest_of(settings)
@@ -181,8 +203,8 @@ class Fingerprints:
                     parts = list(map(self.of, value))
                 known = self._memo[id(value)] = (value, manifest.digest(*parts))
             return known[1]
-        if value is None or isinstance(value, str | int | float | bool):
-            return repr(value)
+        if value is None or isinstance(value, str | int | float | bool | date | tzinfo):
+            return repr(value)  # a moment or a zone: its repr is what it is (ZoneInfo: its key)
         params = getattr(type(value), "__dataclass_params__", None)
         if params is not None and params.frozen:  # a value of ours: its repr is what it holds
             return repr(value)

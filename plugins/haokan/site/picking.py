@@ -1,6 +1,9 @@
 """精选 and "More like this" for a build (shell): computed only when what they depend on
-changed (new entries, a mark, another day), else taken from the last build's record beside
-the store — so a no-change build never touches the similarity index."""
+changed (new entries, a mark, another day), else taken from the last build's records beside
+the store — so a no-change build never touches the similarity index.
+
+Two records: similarity.json holds what depends on the pages alone (the index and every
+page's "More like this"), picks.json the 精选 chosen from them (which a mark changes)."""
 
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ if TYPE_CHECKING:  # loaded only to choose anew
     from ..core.similarity import Index
 
 log = logging.getLogger(__name__)
-VERSION = 1
+VERSION = 2  # 2: the pages' lists moved from picks.json to similarity.json
 # The choosing code itself: a change to it chooses again, whatever the inputs.
 CODE = hashlib.sha1(
     b"".join(
@@ -59,10 +62,6 @@ def _load(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) and data.get("version") == VERSION else {}
 
 
-def _related_from(data: dict[str, list[list[str]]]) -> dict[str, tuple[Related, ...]]:
-    return {slug: tuple(Related(*item) for item in items) for slug, items in data.items()}  # type: ignore[arg-type]
-
-
 def _picks_from(
     data: list[dict[str, Any]], pages: dict[str, Candidate], liked: list[Liked]
 ) -> list[Pick] | None:
@@ -92,46 +91,38 @@ def _uncollected() -> Iterator[None]:
             gc.enable()
 
 
-class _Similarity:
-    """The pages' similarity index, made at most once a build and only when needed: read back
-    when the pages are those of the last one made (a new mark, another day), else made from
-    the pages' texts and kept beside the store (its libraries load only then)."""
+class _Kept:
+    """What was made of the last build's pages, as kept beside the store: their key, each
+    page's "More like this", and the similarity index (made again from its record only when
+    asked for: only choosing 精选 anew needs it)."""
 
-    def __init__(self, path: Path, pages: list[Candidate], key: str) -> None:
-        self.path, self.pages, self.key = path, pages, key
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.pages: str | None = data.get("pages")
+        self._record = data.get("index")
         self._index: Index | None = None
+        try:
+            self.related = {
+                slug: tuple(Related(*item) for item in items)
+                for slug, items in data["related"].items()
+            }
+        except (KeyError, AttributeError, TypeError):
+            self.pages, self.related = None, {}  # a record this build cannot read: make it
 
-    def index(self) -> Index:
-        if self._index is None:
-            from ..core.similarity import Index, tokens
+    def index(self) -> Index | None:
+        if self._index is None and isinstance(self._record, dict):
+            from ..core.similarity import Index
 
-            # bm25s sets its own log to DEBUG when imported, and narrates every index it
-            # builds: a build's log is for the owner.
-            logging.getLogger("bm25s").setLevel(logging.WARNING)
-            self._index = self._read()
-            if self._index is None:
-                self._index = Index([tokens(c.text) for c in self.pages])
-                record = {"version": VERSION, "pages": self.key, "index": self._index.record()}
-                write_atomically(self.path, json.dumps(record, ensure_ascii=False).encode())
+            try:
+                self._index = Index.from_record(self._record)
+            except ValueError:
+                self._record = None  # a record this build cannot read back: make it again
         return self._index
-
-    def _read(self) -> Index | None:
-        key, index = _stored_index(self.path)
-        return index if key == self.key else None
 
 
 @stamped
-def _stored_index(path: Path) -> tuple[str | None, Index | None]:
-    """Return the pages key and the index kept at `path` (None, None when there is none)."""
-    from ..core.similarity import Index
-
-    last = _load(path)
-    if not isinstance(last.get("index"), dict):
-        return None, None
-    try:
-        return last.get("pages"), Index.from_record(last["index"])
-    except ValueError:
-        return None, None  # a record this build cannot read back: make it again
+def _kept(path: Path) -> _Kept:
+    """Return what the last build kept of its pages at `path` (nothing, when there is none)."""
+    return _Kept(_load(path))
 
 
 def read_ahead(hk: Settings) -> None:
@@ -139,23 +130,28 @@ def read_ahead(hk: Settings) -> None:
     builder's, site/warm.py) finds them read if they have not changed."""
     if hk.picks:
         _load(record_of(hk))
-        _stored_index(index_of(hk))
+        kept = _kept(index_of(hk))
+        kept.index()
 
 
-def _record(
-    pages_key: str,
-    near: dict[str, tuple[Related, ...]],
-    picks_key: str,
-    picks: list[Pick],
-    liked: list[Liked],
-) -> bytes:
+def _index_record(pages_key: str, index: Index, near: dict[str, tuple[Related, ...]]) -> bytes:
     return json.dumps(
         {
             "version": VERSION,
             "pages": pages_key,
+            "index": index.record(),
             "related": {
                 slug: [list(vars(r).values()) for r in items] for slug, items in near.items()
             },
+        },
+        ensure_ascii=False,
+    ).encode()
+
+
+def _picks_record(picks_key: str, picks: list[Pick], liked: list[Liked]) -> bytes:
+    return json.dumps(
+        {
+            "version": VERSION,
             "picks_key": picks_key,
             "picks": [
                 {
@@ -170,38 +166,56 @@ def _record(
     ).encode()
 
 
-def choose_for(build: Build, hk: Settings) -> Build:
-    """Return the build with its 精选 and "More like this", reusing the last ones if they hold."""
+def choose_for(build: Build, hk: Settings, rehearsal: bool = False) -> Build:
+    """Return the build with its 精选 and "More like this", reusing the last ones if they hold;
+    what was made anew is kept beside the store. A `rehearsal` (the warm builder's, before the
+    press: site/warm.py) chooses 精选 whether or not the last one holds, and writes nothing."""
     if not hk.picks:
         return build
     with _uncollected():
-        return _choose_for(build, hk)
+        return _choose_for(build, hk, rehearsal)
 
 
-def _choose_for(build: Build, hk: Settings) -> Build:
-    path = record_of(hk)
-    last = _load(path)
+def _made(
+    hk: Settings, pages: list[Candidate], pages_key: str, keep: bool
+) -> tuple[Index, dict[str, tuple[Related, ...]]]:
+    """Return the similarity index of `pages` and each page's "More like this", made from
+    the texts (and, with `keep`, kept beside the store)."""
+    from ..core.related import related
+    from ..core.similarity import Index, tokens
+
+    # bm25s sets its own log to DEBUG when imported, and narrates every index it builds: a
+    # build's log is for the owner.
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    index = Index([tokens(c.text) for c in pages])
+    near = related(pages, index)
+    if keep:
+        write_atomically(index_of(hk), _index_record(pages_key, index, near))
+    return index, near
+
+
+def _choose_for(build: Build, hk: Settings, rehearsal: bool) -> Build:
     pages = [choosing.candidate(p) for p in build.pages]
     liked = choosing.liked(build)
     day, eligible = choosing.day(build, hk.zone), choosing.eligible(build)
     pages_key = CODE + choosing.pages_key(build)
     picks_key = choosing.picks_key(pages_key, liked, eligible, hk.picks, hk.picks_surprise, day)
-    similarity = _Similarity(index_of(hk), pages, pages_key)
-    if last.get("pages") == pages_key:
-        near = _related_from(last.get("related", {}))
-    else:
-        from ..core.related import related
-
-        near = related(pages, similarity.index())
+    kept = _kept(index_of(hk))
+    keep = not rehearsal
+    made = _made(hk, pages, pages_key, keep) if kept.pages != pages_key else None
+    near = made[1] if made else kept.related
+    last = _load(record_of(hk))
     picks = None
-    if last.get("picks_key") == picks_key:
+    if last.get("picks_key") == picks_key and not rehearsal:
         picks = _picks_from(last.get("picks", []), {c.slug: c for c in pages}, liked)
     if picks is None:
         from ..core.picks import choose
 
-        index = similarity.index()
+        index = made[0] if made else kept.index()
+        if index is None:  # the kept index cannot be read back: make it, and its lists, again
+            index, near = _made(hk, pages, pages_key, keep)
         picks = choose(pages, index, liked, hk.picks, hk.picks_surprise, day, eligible)
-    if last.get("pages") != pages_key or last.get("picks_key") != picks_key:
-        write_atomically(path, _record(pages_key, near, picks_key, picks, liked))
-        log.info("Haokan: 精选 chose %d of %d pages", len(picks), len(pages))
+        if keep:
+            write_atomically(record_of(hk), _picks_record(picks_key, picks, liked))
+            log.info("Haokan: 精选 chose %d of %d pages", len(picks), len(pages))
     return choosing.with_choices(build, picks, near)

@@ -8,7 +8,6 @@ generator (generator.py) and writer (writer.py), which take the build from the h
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ from ..core.errors import SettingsError
 from ..core.settings import Settings
 from ..storage.store import Store
 from .articles import ArticleMaker
-from .digests import load_manifest, manifest_of, site_digest, stamp, theme_contract
+from .digests import load_manifest, manifest_of, site_digest, stamps_in, theme_contract
 from .handoff import hand_over
 from .picking import choose_for
 from .trims import trim
@@ -80,23 +79,27 @@ def _plan(settings: dict[str, Any], pages: list[tuple[str, str, str]]) -> manife
     previous = load_manifest(manifest_of(settings))
     output = settings["OUTPUT_PATH"]
     untouched = bool(theme_contract(Path(settings["THEME"]))) and manifest.intact(
-        previous.files, {name: stamp(os.path.join(output, name)) for name in previous.files}
+        previous.files, stamps_in(output, previous.files)
     )
     return manifest.plan(previous, site_digest(settings), pages, untouched)
 
 
-def add_entries(generator: ArticlesGenerator) -> None:
-    """Add stored entries of current subscriptions as Articles, with who recommended them."""
-    settings = generator.settings
-    hk = haokan_settings(settings)
-    options = Options(
+def options_of(hk: Settings, settings: dict[str, Any]) -> Options:
+    """Return what of Haokan's and Pelican's settings assembling needs."""
+    return Options(
         hk.zone,
         catalog.strings(hk.lang)["me"],
         settings["ARTICLE_URL"],
         hk.window_days,
         hk.max_per_subscription,
     )
-    build = choose_for(assemble(read_world(hk), options), hk)
+
+
+def add_entries(generator: ArticlesGenerator) -> None:
+    """Add stored entries of current subscriptions as Articles, with who recommended them."""
+    settings = generator.settings
+    hk = haokan_settings(settings)
+    build = choose_for(assemble(read_world(hk), options_of(hk, settings)), hk)
     # When every list page and feed of the last build still stands (same entries, same site),
     # only the articles whose own page changed are handed to Pelican (core/manifest.py).
     plan = _plan(settings, [(p.slug, p.list_digest, p.page_digest) for p in build.pages])

@@ -20,7 +20,7 @@ from .digests import (
     load_manifest,
     manifest_of,
     manifest_path,
-    stamp,
+    stamps_in,
 )
 from .picking import forget_choices
 
@@ -93,7 +93,7 @@ def _last_if_unchanged(
     except (OSError, ValueError, TypeError):
         return None
     previous = load_manifest(manifest_of(settings))
-    now = {name: stamp(os.path.join(out, name)) for name in previous.files}
+    now = stamps_in(out, previous.files)
     return last if previous.files and manifest.intact(previous.files, now) else None
 
 

@@ -6,7 +6,8 @@ settings, the OPML files and the store, and afterwards for the interpreter's tea
 warm builder pays for all of that before the button is pressed: one build process is kept
 ready (`python -m haokan ready`). It imports Pelican and Haokan, reads the settings,
 everything of the world but the marks (world.py `read_ahead`) and the last build's records,
-and waits. On a press it checks that nothing it read has changed since (the settings files,
+rehearses the build's assembly and 精选 with the marks as they stand (writing nothing), and
+waits. On a press it checks that nothing it read has changed since (the settings files,
 the theme, the OPML files, the store, the kept images; a record that changed is read again by
 itself), reads the marks, and runs the ordinary incremental build with what it holds, so the
 output is `invoke build`'s byte for byte (tests/test_warm.py interleaves marks, unmarks, note
@@ -18,6 +19,8 @@ process); the next one is started as soon as a build is done, ready for the next
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import os
 import subprocess
@@ -43,6 +46,7 @@ PRELOAD = (
     "pelican.readers",
 )
 BUILD_TIMEOUT = 600  # seconds
+COLLECT_AFTER = (50_000, 20, 1000)  # the collector's thresholds (Python's: 700, 10, 10)
 READY = "ready\n"  # what the build process says once it has read ahead
 
 
@@ -85,12 +89,40 @@ class _Ahead:
         from . import digests, picking, run, world
 
         self.hk = load(settings_file)
-        self.theme = Path(run.pelican_settings(self.hk)["THEME"])
+        self.settings = run.pelican_settings(self.hk)
+        self.theme = Path(self.settings["THEME"])
         self.stamps = _stamps(self.hk, self.theme)
         self.world = world.read_ahead(self.hk)
         # Read once while they stand (storage/stamped.py): a file changed since is read again.
         digests.load_manifest(digests.manifest_path(self.hk.store, self.hk.output))
         picking.read_ahead(self.hk)
+
+    def rehearse(self) -> None:
+        """Assemble the site and choose its 精选 once with the marks as they stand, writing
+        nothing: what the press's build asks again of the same entries is then remembered
+        (each entry's canonical URL and list digest, friends' notes made safe, 精选's query
+        for each marked article), and its build computes only what the new mark changed."""
+        from ..core.assemble import assemble
+        from ..storage import owner
+        from . import picking, plugin, world
+
+        marks = owner.read_marks(self.hk.marks_dir, self.hk.zone)
+        build = assemble(
+            world.with_marks(self.world, marks), plugin.options_of(self.hk, self.settings)
+        )
+        picking.choose_for(build, self.hk, rehearsal=True)
+
+
+def _prepared(settings_file: Path) -> _Ahead | None:
+    """Return what was read ahead, rehearsed; None when a file could not be read."""
+    try:
+        ahead = _Ahead(settings_file)
+    except Exception:  # a broken file: read again at the press, whose answer says what it is
+        return None
+    # A broken mark, say, stops only the rehearsal: the press's build meets it and says what.
+    with contextlib.suppress(Exception):
+        ahead.rehearse()
+    return ahead
 
 
 def ready(settings_file: Path) -> None:
@@ -106,10 +138,11 @@ def ready(settings_file: Path) -> None:
     from . import run, world
 
     notes: list[str] = []
-    try:
-        ahead: _Ahead | None = _Ahead(settings_file)
-    except Exception:  # a broken file: read again at the press, whose answer says what it is
-        ahead = None
+    ahead = _prepared(settings_file)
+    # What was read ahead lives until the process exits: the collector need not look at it
+    # again, and it looks at the build's new objects seldom (one build, then the exit).
+    gc.freeze()
+    gc.set_threshold(*COLLECT_AFTER)
     answer.write(READY)
     answer.flush()
     if not sys.stdin.readline():  # the reader stopped: nothing to build

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..core.build import World
 from ..core.images import LocalImage
+from ..core.marks import Mark
 from ..core.settings import Settings
 from ..storage import owner
 from ..storage.store import Store
@@ -21,6 +22,12 @@ def read_world(hk: Settings) -> World:
     builder read ahead, if it holds it for this store: only the marks are read now)."""
     marks = owner.read_marks(hk.marks_dir, hk.zone)
     ahead = _held.pop(hk.store, None) or read_ahead(hk, former=bool(marks))
+    return with_marks(ahead, marks)
+
+
+def with_marks(ahead: World, marks: tuple[Mark, ...]) -> World:
+    """Return the world read ahead with the marks: the former subscriptions' entries are kept
+    only when there are marks (a mark may point at one)."""
     return dataclasses.replace(ahead, marks=marks, former=ahead.former if marks else ())
 
 
