@@ -16,6 +16,7 @@ from .build import ArticlePage, Build, Options, World
 from .folders import Folder, folder_of, folders
 from .friends import Friend
 from .images import LocalImage, first_local
+from .memo import Remembered
 from .model import StoredEntry, Subscription, display_name
 from .sanitize import sanitize_note
 from .urls import canonical_url
@@ -56,11 +57,10 @@ def _sha(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()
 
 
-# Each entry's list digest, by the row it was made from: a process that assembles the same rows
-# again (the warm builder's rehearsal, then its press: site/warm.py) makes it once. The row is
-# kept beside its digest, so that its id cannot stand for another.
-_LISTED: dict[int, tuple[StoredEntry, tuple[str, str, tuple[LocalImage, ...]], str]] = {}
-LISTED_KEPT = 1 << 18
+# What assembling makes of each stored entry, by the very row it was made of (core/memo.py):
+# its list digest, and its whole page when nobody recommended it.
+_LISTED: Remembered[str] = Remembered()
+_PLAIN: Remembered[ArticlePage] = Remembered()
 
 
 class _Digests:
@@ -83,17 +83,13 @@ class _Digests:
         # The stored fingerprint stands for the HTML, which is not read unless a page needs it;
         # the copies of its images for what the page shows of them (a list item, its first).
         where = f"{folder.path}\x1e{folder.slug}" if folder else ""
-        known = _LISTED.get(id(row))
-        if known is not None and known[0] is row and known[1] == (name, where, images):
-            listed = known[2]
-        else:
+        listed = _LISTED.get((row,), (name, where, images))
+        if listed is None:
             listed = _sha(
                 f"{row.slug}\x1f{row.date.isoformat()}\x1f{name}\x1f{where}\x1f{row.fingerprint}"
                 f"\x1f{row.entry!r}\x1f{row.images!r}\x1f{images!r}"
             )
-            if len(_LISTED) >= LISTED_KEPT:
-                _LISTED.clear()
-            _LISTED[id(row)] = (row, (name, where, images), listed)
+            _LISTED.keep((row,), (name, where, images), listed)
         if item is None:
             return listed, listed
         friends = [self.shown.get(r.who) for r in item.recommendations]
@@ -163,10 +159,16 @@ def _pages(
         sub, name = by_url[row.feed_url], names[row.feed_url]
         folder = folder_of(all_folders, sub.folder)
         images = tuple(media[u] for u in row.images or () if u in media)
+        made_of, extras = (row, sub), (name, urls[row.slug], folder, images)
+        plain = _PLAIN.get(made_of, extras) if item is None else None
+        if plain is not None:
+            pages.append(plain)
+            continue
         listed, page = digests(row, name, folder, item, images)
-        pages.append(
-            ArticlePage(row, sub, name, urls[row.slug], item, listed, page, folder, images=images)
+        made = ArticlePage(
+            row, sub, name, urls[row.slug], item, listed, page, folder, images=images
         )
+        pages.append(_PLAIN.keep(made_of, extras, made) if item is None else made)
     return tuple(pages)
 
 

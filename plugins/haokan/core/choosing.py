@@ -3,7 +3,6 @@ was marked as the liked articles, and the keys that tell whether the last result
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -11,14 +10,18 @@ from datetime import tzinfo
 
 from .build import ArticlePage, Build
 from .choices import Candidate, Liked, Pick, Related
+from .memo import Remembered
 from .social import OWNER, OWNER_WEIGHT
-from .text import html_to_text
+from .text import note_text
 
 
 def candidate(page: ArticlePage) -> Candidate:
     """Return a page as something 精选 or "More like this" may show."""
+    known = _CANDIDATES.get((page,))
+    if known is not None:
+        return known
     entry = page.row.entry
-    return Candidate(
+    made = Candidate(
         page.slug,
         page.url,
         entry.link or "",
@@ -28,6 +31,7 @@ def candidate(page: ArticlePage) -> Candidate:
         page.subscription.url,
         page.subscription.folder,
     )
+    return _CANDIDATES.keep((page,), (), made)
 
 
 def liked(build: Build) -> list[Liked]:
@@ -37,7 +41,7 @@ def liked(build: Build) -> list[Liked]:
     for item in build.items:
         recs = item.recommendations
         weight = sum(OWNER_WEIGHT if r.who == OWNER else weights.get(r.who, 1.0) for r in recs)
-        notes = " ".join(html_to_text(r.note_html) for r in recs)
+        notes = " ".join(note_text(r.note_html) for r in recs)
         excerpt = item.article.excerpt if item.article else ""
         friends = [r for r in recs if r.who != OWNER]
         by = friends[0].name if friends else ""
@@ -79,17 +83,21 @@ def with_choices(
 ) -> Build:
     """Return the build with its 精选 and each page's "More like this" (its page digest then
     covers what that list shows)."""
-    pages = tuple(
-        replace(
-            page,
-            related=related.get(page.slug, ()),
-            page_digest=_with_related(page.page_digest, related.get(page.slug, ())),
-        )
-        for page in build.pages
-    )
+    pages = tuple(_with_related(page, related.get(page.slug, ())) for page in build.pages)
     return replace(build, pages=pages, picks=tuple(picks))
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a build after a mark asks again of nearly every page
-def _with_related(page_digest: str, related: tuple[Related, ...]) -> str:
-    return _digest(page_digest, related)
+# Each page with its "More like this", and each page as a candidate, by the very page and list
+# they were made of (core/memo.py).
+_RELATED: Remembered[ArticlePage] = Remembered()
+_CANDIDATES: Remembered[Candidate] = Remembered()
+
+
+def _with_related(page: ArticlePage, related: tuple[Related, ...]) -> ArticlePage:
+    known = _RELATED.get((page, related))
+    if known is None:
+        digest = _digest(page.page_digest, related)
+        known = _RELATED.keep(
+            (page, related), (), replace(page, related=related, page_digest=digest)
+        )
+    return known

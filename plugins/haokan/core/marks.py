@@ -4,6 +4,7 @@ line, then the note in Markdown. storage/owner.py reads and writes the files."""
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -89,9 +90,15 @@ def parse_mark(text: str, path: Path, zone: tzinfo) -> Mark:
         link,
         _date(fields["date"], path, zone),
         note,
-        sanitize_note(markdown.markdown(note), link) if note else "",
+        note_html(note, link) if note else "",
         absolute_url(fields.get("via", "")) or "",
     )
+
+
+@functools.lru_cache(maxsize=1 << 12)  # every mark's, at each build of one process
+def note_html(note: str, link: str) -> str:
+    """Return a mark's note (Markdown) as safe HTML, its links made absolute against `link`."""
+    return sanitize_note(markdown.markdown(note), link)
 
 
 def newest_per_article(marks: Iterable[Mark]) -> tuple[Mark, ...]:

@@ -13,7 +13,7 @@ from .folders import Folder, unfiled
 from .friends import Friend
 from .model import Subscription
 from .social import Recommendation, SocialItem
-from .text import html_to_text
+from .text import note_text
 from .urls import canonical_url
 
 FRIEND_PAGE_ITEMS = 200
@@ -80,7 +80,7 @@ def archive_months(build: Build, zone: tzinfo, strings: Mapping[str, str]) -> li
 def search_records(build: Build) -> list[dict[str, str]]:
     """Return one search record per article page and per marked article without one."""
     notes = {
-        item.canonical: " ".join(html_to_text(r.note_html) for r in item.recommendations)
+        item.canonical: " ".join(note_text(r.note_html) for r in item.recommendations)
         for item in build.items
     }
     records = [

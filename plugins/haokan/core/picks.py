@@ -124,10 +124,8 @@ class _Chooser:
 
     def wildcards(self, k: int, n: int, rng: random.Random, ranked_by_relevance: bool) -> list[int]:
         """Take up to `k` from the middle of the ranking, new folders and feeds first."""
-        ranked = sorted(
-            (i for i in range(len(self.candidates)) if self.rel[i] >= 0),
-            key=lambda i: (-float(self.rel[i]), i),
-        )
+        order = np.lexsort((np.arange(len(self.candidates)), -self.rel))  # ties by position
+        ranked: list[int] = order[self.rel[order] >= 0].tolist()
         low, high = 0, len(ranked)
         if ranked_by_relevance:
             low = min(SIMILAR_POOL * n, len(ranked) // 3)  # the obvious ones stay out …

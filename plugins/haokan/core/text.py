@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import re
@@ -50,6 +51,12 @@ def html_to_text(fragment: str) -> str:
     spaced = _BREAKS.sub(r"\1 ", fragment)
     stripped = nh3.clean(spaced, tags=set(), clean_content_tags={"script", "style"})
     return one_line(html.unescape(stripped))
+
+
+@functools.lru_cache(maxsize=1 << 12)  # each note's, at every build of one process
+def note_text(note_html: str) -> str:
+    """Return a note's visible text (`html_to_text`; notes are short, and asked for often)."""
+    return html_to_text(note_html)
 
 
 def display_width(value: str) -> int:

@@ -8,6 +8,7 @@ generate_output after the article step handed over the build.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pelican.generators import Generator
@@ -20,6 +21,30 @@ from ..core.slugs import former_friend_slug
 from ..core.times import zone_name
 from .handoff import received
 from .writer import IncrementalWriter
+
+# What a subscription page's URL is made of, by Pelican's Category: its URL pattern, and how
+# the name becomes the slug. URLs are remembered by these and the name, in the process (the
+# warm builder's rehearsal asks before its press's build does: site/warm.py).
+CATEGORY_URL_SETTINGS = (
+    "CATEGORY_URL",
+    "CATEGORY_REGEX_SUBSTITUTIONS",
+    "SLUG_REGEX_SUBSTITUTIONS",
+    "SLUGIFY_PRESERVE_CASE",
+    "SLUGIFY_USE_UNICODE",
+)
+_source_urls: dict[tuple[str, str], str] = {}
+
+
+def source_urls(names: Iterable[str], settings: Mapping[str, Any]) -> dict[str, str]:
+    """Return each subscription page's URL by the subscription's name, as Pelican makes it."""
+    rule = repr([settings.get(key) for key in CATEGORY_URL_SETTINGS])
+    found = {}
+    for name in names:
+        url = _source_urls.get((rule, name))
+        if url is None:
+            url = _source_urls[(rule, name)] = str(Category(name, settings).url)
+        found[name] = url
+    return found
 
 
 class HaokanGenerator(Generator):  # type: ignore[misc]
@@ -82,7 +107,7 @@ class HaokanGenerator(Generator):  # type: ignore[misc]
     def _folders(self, writer: Any, build: Build) -> None:
         """Write subscriptions/ (the folder pane, and the read keys its unread counts use),
         each folder's page (its merged timeline, paginated) and its Atom feed."""
-        urls = {name: str(Category(name, self.settings).url) for name in build.names.values()}
+        urls = source_urls(build.names.values(), self.settings)
         self._write(
             writer,
             "subscriptions/index.html",
@@ -207,7 +232,7 @@ class HaokanGenerator(Generator):  # type: ignore[misc]
         site = (self.settings.get("SITEURL") or "").rstrip("/")
         paths = ["", *(["picks/"] if hk.picks else []), "subscriptions/", "timeline/", "search/"]
         shown = {page.source for page in build.pages}
-        paths += sorted(str(Category(name, self.settings).url) for name in shown)
+        paths += sorted(source_urls(shown, self.settings).values())
         paths += [folder.url for folder in build.folders]
         paths += [f"friends/{f.slug}/" for f in build.friends]
         paths += [page.url for page in build.pages]

@@ -100,17 +100,19 @@ class _Ahead:
     def rehearse(self) -> None:
         """Assemble the site and choose its 精选 once with the marks as they stand, writing
         nothing: what the press's build asks again of the same entries is then remembered
-        (each entry's canonical URL and list digest, friends' notes made safe, 精选's query
-        for each marked article), and its build computes only what the new mark changed."""
+        (each entry's canonical URL and list digest, the notes made safe, 精选's query for
+        each marked article, the subscription pages' URLs), and its build computes only
+        what the new mark changed."""
         from ..core.assemble import assemble
         from ..storage import owner
-        from . import picking, plugin, world
+        from . import generator, picking, plugin, world
 
         marks = owner.read_marks(self.hk.marks_dir, self.hk.zone)
         build = assemble(
             world.with_marks(self.world, marks), plugin.options_of(self.hk, self.settings)
         )
         picking.choose_for(build, self.hk, rehearsal=True)
+        generator.source_urls(build.names.values(), self.settings)
 
 
 def _prepared(settings_file: Path) -> _Ahead | None:
