@@ -246,4 +246,5 @@ def test(c: Context) -> None:
     )
     c.run(str(Path(sys.executable).parent / "lint-imports"))
     c.run(f"{sys.executable} -m mypy plugins/haokan")
-    c.run(f"{sys.executable} -m pytest", pty=False)
+    # On every core (pytest-xdist): the tests are independent, each in its own folders and ports.
+    c.run(f"{sys.executable} -m pytest -n auto", pty=False)
