@@ -1,5 +1,6 @@
 """Pages rendered on every core: the same site, byte for byte, whatever the number of workers."""
 
+import multiprocessing
 import os
 
 import pytest
@@ -9,12 +10,23 @@ from haokan.site.pool import FORK_FROM, RenderPool
 
 
 def test_the_queue_comes_back_in_order_whoever_ran_it():
+    # Each process's first page waits until the other has one too: both take part.
+    both = multiprocessing.get_context("fork").Barrier(2)
+    started: set[int] = set()  # in each process, its own copy
+
+    def page(n: int) -> tuple[int, int]:
+        if os.getpid() not in started:
+            started.add(os.getpid())
+            both.wait(timeout=60)
+        return n, os.getpid()
+
     pool: RenderPool[tuple[int, int]] = RenderPool(2, fork_from=1)
     for n in range(50):
-        pool.add(lambda n=n: (n, os.getpid()))
+        pool.add(lambda n=n: page(n))
     results = pool.run()
     assert [n for n, _ in results] == list(range(50))
-    assert all(pid != os.getpid() for _, pid in results)  # rendered by the forked workers
+    pids = {pid for _, pid in results}
+    assert len(pids) == 2 and os.getpid() in pids  # the build and one forked worker
     assert pool.processes == 2
 
     alone: RenderPool[int] = RenderPool(1, fork_from=1)

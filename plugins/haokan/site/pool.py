@@ -1,10 +1,10 @@
 """Pages rendered on every core (shell).
 
 The writer queues each page and feed it must render (writer.py) and, once Pelican and Haokan
-have asked for every one, hands the queue to worker processes forked from the build: they
+have asked for every one, renders it on every core: the build forks the other workers, which
 inherit the finished context, the compiled templates and the Articles, so nothing is pickled
-on the way in. Each worker renders the pages it is given and writes their files; what it did
-comes back as plain values.
+on the way in; the build and they take spans of the queue in turn, render those pages and
+write their files; what a worker did comes back as plain values.
 
 A page's bytes depend only on its inputs, never on which process rendered it or when, and the
 results are merged in the order the pages were queued: the output and the manifest are the
@@ -19,12 +19,15 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 Result = TypeVar("Result")
 
-# The queue the forked workers read: set before they are forked, read by index in them.
+# The queue, its spans, and the next span to take: set before the workers are forked, read
+# by index in them (a forked worker inherits them; nothing is pickled on the way in).
 _JOBS: Sequence[Callable[[], object]] = ()
+_SPANS: Sequence[tuple[int, int]] = ()
+_NEXT: Any = None  # a multiprocessing.Value shared by the build and its workers
 
 # Below this many pages, forking costs more than the other cores give (measured: 5,000
 # article pages take 1.4 ms each, forking a worker from a full build about 20 ms).
@@ -38,8 +41,17 @@ def machine_workers() -> int:
     return os.cpu_count() or 1
 
 
-def _run(span: tuple[int, int]) -> list[object]:
-    return [_JOBS[i]() for i in range(*span)]
+def _take() -> list[tuple[int, list[object]]]:
+    """Render spans until none is left, each taken as the next one nobody took; return each
+    span's results by its number."""
+    done: list[tuple[int, list[object]]] = []
+    while True:
+        with _NEXT.get_lock():
+            k = _NEXT.value
+            _NEXT.value = k + 1
+        if k >= len(_SPANS):
+            return done
+        done.append((k, [_JOBS[i]() for i in range(*_SPANS[k])]))
 
 
 class RenderPool(Generic[Result]):
@@ -54,8 +66,12 @@ class RenderPool(Generic[Result]):
         self.jobs.append(job)
 
     def run(self) -> list[Result]:
-        """Run every queued job; return their results in the order queued."""
-        global _JOBS
+        """Run every queued job; return their results in the order queued.
+
+        The build is one of the workers: it forks the others, and all take spans of the
+        queue in turn until none is left (the build's own memory is not copied for a worker
+        that would only wait)."""
+        global _JOBS, _SPANS, _NEXT
         jobs, self.jobs = self.jobs, []
         if self.workers < 2 or len(jobs) < self.fork_from or not hasattr(os, "fork"):
             self.processes = 1
@@ -63,16 +79,19 @@ class RenderPool(Generic[Result]):
         self.processes = self.workers
         sys.stdout.flush()  # nothing buffered is written twice by the forked workers
         sys.stderr.flush()
-        _JOBS = jobs
         # Spans of consecutive pages, several per worker, so one slow span is caught up by
-        # the others; the executor hands the next span to whichever worker is free.
+        # the others: whoever is free takes the next.
         step = max(1, -(-len(jobs) // (self.workers * 8)))
-        spans = [(low, min(low + step, len(jobs))) for low in range(0, len(jobs), step)]
+        context = multiprocessing.get_context("fork")
+        _JOBS = jobs
+        _SPANS = [(low, min(low + step, len(jobs))) for low in range(0, len(jobs), step)]
+        _NEXT = context.Value("i", 0)
         try:
-            with ProcessPoolExecutor(self.workers, multiprocessing.get_context("fork")) as pool:
-                done: list[Result] = []
-                for results in pool.map(_run, spans):
-                    done.extend(results)  # type: ignore[arg-type]
-                return done
+            with ProcessPoolExecutor(self.workers - 1, context) as pool:
+                others = [pool.submit(_take) for _ in range(self.workers - 1)]
+                taken = _take()
+                for other in others:
+                    taken += other.result()
         finally:
-            _JOBS = ()
+            _JOBS, _SPANS, _NEXT = (), (), None
+        return [result for _, results in sorted(taken) for result in results]  # type: ignore[misc]
