@@ -5,6 +5,8 @@ import io
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import jinja2
@@ -268,6 +270,19 @@ def test_a_build_with_nothing_changed_does_nothing_and_notices_any_change(server
     idle = site.built()
     assert idle.nothing_changed and idle.written == idle.unchanged == 0 and idle.reused > 10
     assert "Nothing changed since the last build" in site.invoke("build").stdout
+    # It says so without importing Pelican (the start-up it would cost is most of its time).
+    check = (
+        "import sys; from pathlib import Path; from haokan.site import run; "
+        "from haokan.storage.settings_file import load; "
+        f"done = run.build(load(Path({str(site.settings)!r}))); "
+        "print(done.nothing_changed, 'pelican' in sys.modules)"
+    )
+    alone = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert alone.stdout.split() == ["True", "False"], alone.stderr
+
+    with site.settings.open("a") as settings:  # a setting changed: the pages may all change
+        settings.write("SITESUBTITLE = 'A subtitle'\n")
+    assert not site.built().nothing_changed and site.built().nothing_changed
 
     style = next((site.output / "theme").rglob("*.css"))  # a copied static file, deleted
     style.unlink()

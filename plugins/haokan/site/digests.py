@@ -4,17 +4,15 @@ declaration of what its templates read, and where the last build's manifest is k
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 import sys
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any
-
-import jinja2
-import pelican
-from pelican.urlwrappers import URLWrapper
 
 from ..core import manifest
 from ..core.build import ArticlePage
@@ -72,38 +70,79 @@ def _tree(folder: Path, pattern: str) -> Iterable[str]:
             yield f"{path.relative_to(folder)}:{hashlib.sha1(path.read_bytes()).hexdigest()}"
 
 
+def _version(package: str) -> str:
+    """Return an installed package's version, without importing it (the nothing-changed
+    check runs before Pelican is imported)."""
+    return importlib.metadata.version(package)
+
+
+def _code() -> list[str]:
+    return [
+        f"manifest {manifest.VERSION}",
+        f"python {sys.version}",
+        f"pelican {_version('pelican')}",
+        f"jinja2 {_version('jinja2')}",
+        *_tree(PACKAGE, "*.py"),
+    ]
+
+
 def site_digest(settings: Mapping[str, Any]) -> str:
     """Return the digest of everything every page depends on."""
     return manifest.digest(
-        f"manifest {manifest.VERSION}",
-        f"python {sys.version}",
-        f"pelican {pelican.__version__}",
-        f"jinja2 {jinja2.__version__}",
-        *_tree(PACKAGE, "*.py"),
+        *_code(),
         *_tree(Path(settings["THEME"]), "*"),
         *(f"{k}={_setting_text(v)}" for k, v in sorted(settings.items()) if k not in UNHASHED),
     )
 
 
-def inputs_digest(settings: Mapping[str, Any]) -> tuple[str, str]:
+def settings_key(hk: Settings, output: str | Path) -> str:
+    """Return the digest of what a build's Pelican settings are made of, read without Pelican:
+    the values the settings file defines, where it is, the output folder, and the code (Haokan's,
+    Pelican's and Jinja's versions, Python's). The same key, the same Pelican settings."""
+    return manifest.digest(
+        *_code(),
+        f"settings {hk.source}",
+        f"output {os.path.realpath(output)}",
+        *(f"{k}={_setting_text(v)}" for k, v in sorted(hk.pelican.items()) if k not in UNHASHED),
+    )
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Where a build reads what its pages are made of, as its Pelican settings say: the theme,
+    the content folder, and the folders Pelican copies static files into in the output."""
+
+    theme: str
+    content: str
+    copied: tuple[str, ...]
+
+
+def inputs_of(settings: Mapping[str, Any]) -> Inputs:
+    """Return where the build with these Pelican settings reads its inputs."""
+    output = Path(settings["OUTPUT_PATH"])
+    copied = [output / settings["THEME_STATIC_DIR"]]
+    copied += [output / str(path) for path in settings.get("STATIC_PATHS", ())]
+    return Inputs(str(settings["THEME"]), str(settings["PATH"]), tuple(map(str, copied)))
+
+
+def inputs_digest(hk: Settings, key: str, where: Inputs) -> tuple[str, str]:
     """Return the digests of everything a build reads, by how each file stands (size, time):
-    its sources (the site-wide inputs, the content folder, the marks, the OPML files, the store
-    and the kept images), and the static files Pelican copied into the output (a deleted one
-    is copied again).
+    its sources (its settings' `key`, the theme, the content folder, the marks, the OPML files,
+    the store and the kept images), and the static files Pelican copied into the output (a
+    deleted one is copied again).
 
     A build whose inputs have these digests, into an output the last build left intact, has
     nothing to do (run.py): its pages are a function of these inputs alone (no clock: a build
     is as of its last fetch)."""
-    hk: Settings = settings["HAOKAN"]
-    output = Path(settings["OUTPUT_PATH"])
     sources = {hk.subscriptions, hk.friends, hk.media, *committed_files(hk.store)}
-    sources.update(files_under(Path(settings["PATH"]), hk.marks_dir))
-    copies = files_under(
-        output / settings["THEME_STATIC_DIR"],
-        *(output / str(path) for path in settings.get("STATIC_PATHS", ())),
-    )
+    sources.update(files_under(Path(where.content), hk.marks_dir))
+    copies = files_under(*map(Path, where.copied))
     return (
-        manifest.digest(site_digest(settings), *(f"{p}={stamp(str(p))}" for p in sorted(sources))),
+        manifest.digest(
+            key,
+            *_tree(Path(where.theme), "*"),
+            *(f"{p}={stamp(str(p))}" for p in sorted(sources)),
+        ),
         manifest.digest(*(f"{p}={stamp(str(p))}" for p in sorted(copies))),
     )
 
@@ -185,14 +224,17 @@ class Fingerprints:
     """
 
     def __init__(self) -> None:
+        from pelican.urlwrappers import URLWrapper  # imported by then: this is a build's
+
         self._memo: dict[int, tuple[object, str]] = {}  # holds the value: its id stays unique
+        self._wrapper = URLWrapper
 
     def of(self, value: Any, page: bool = False) -> str:
         """Return the fingerprint of one value; raise _Unknown for one we cannot vouch for."""
         built = getattr(value, "haokan", None)
         if isinstance(built, ArticlePage):
             return built.page_digest if page else built.list_digest
-        if isinstance(value, URLWrapper):
+        if isinstance(value, self._wrapper):
             return f"{type(value).__name__}:{value.name}:{value.slug}"
         if isinstance(value, list | tuple | dict):
             known = self._memo.get(id(value))

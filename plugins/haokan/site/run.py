@@ -15,11 +15,14 @@ from ..core.errors import BuildFailed, SettingsError
 from ..core.settings import Settings
 from ..storage.atomic import write_atomically
 from .digests import (
+    Inputs,
     forget_pages,
     inputs_digest,
+    inputs_of,
     load_manifest,
     manifest_of,
     manifest_path,
+    settings_key,
     stamps_in,
 )
 from .picking import forget_choices
@@ -81,33 +84,55 @@ def last_build(hk: Settings, output: Path | None = None) -> BuildStats:
     return BuildStats(**data)
 
 
-def _last_if_unchanged(
-    hk: Settings, out: Path, settings: dict[str, Any], inputs: str
-) -> BuildStats | None:
-    """Return what the last build did when it had these inputs and its output stands as it
-    left it; else None (a record missing or unreadable is no proof: the build runs)."""
+def _recorded(hk: Settings, out: Path) -> dict[str, Any]:
+    """Return the record of the last build's inputs into `out`; {} when there is none."""
     try:
-        if inputs_path(hk, out).read_text("ascii") != inputs:
+        record = json.loads(inputs_path(hk, out).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def _last_if_unchanged(hk: Settings, out: Path, key: str) -> BuildStats | None:
+    """Return what the last build did when it had the inputs this one has and its output
+    stands as it left it; else None (a record missing or unreadable is no proof: the build
+    runs). Pelican is not imported: the settings are known by what they are made of
+    (`key`: digests.settings_key), and where the inputs are by what the last build's
+    Pelican said."""
+    record = _recorded(hk, out)
+    try:
+        if record.get("settings") != key:
+            return None
+        where = Inputs(record["theme"], record["content"], tuple(record["copied"]))
+        if [record["sources"], record["copies"]] != list(
+            inputs_digest(hk, record["settings"], where)
+        ):
             return None
         last = last_build(hk, out)
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError, TypeError, KeyError):
         return None
-    previous = load_manifest(manifest_of(settings))
+    previous = load_manifest(manifest_path(hk.store, out))
     now = stamps_in(out, previous.files)
     return last if previous.files and manifest.intact(previous.files, now) else None
+
+
+def _record_inputs(hk: Settings, out: Path, key: str, where: Inputs, sources: str) -> None:
+    """Record the inputs the build just made had, unless a source changed while it ran."""
+    after, copies = inputs_digest(hk, key, where)  # the copies as the build left them
+    if after == sources:
+        record = {**vars(where), "copied": list(where.copied)}
+        record |= {"settings": key, "sources": sources, "copies": copies}
+        write_atomically(inputs_path(hk, out), json.dumps(record).encode(), durable=False)
 
 
 def build(hk: Settings, output: Path | None = None, clean: bool = False) -> BuildStats:
     """Build the site with Pelican, offline; return what the build did.
 
     When no input changed since the last build and its output stands as it left it, there is
-    nothing to do (digests.inputs_digest). Otherwise pages whose inputs did not change are
-    reused and files whose bytes did not change are not rewritten (writer.py); `clean` renders
-    every page again.
+    nothing to do (digests.inputs_digest), and Pelican is not even imported. Otherwise pages
+    whose inputs did not change are reused and files whose bytes did not change are not
+    rewritten (writer.py); `clean` renders every page again.
     """
-    from pelican import Pelican
-    from pelican.log import init as init_logging
-
     out = output or hk.output
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -116,22 +141,26 @@ def build(hk: Settings, output: Path | None = None, clean: bool = False) -> Buil
             f"{hk.source}: OUTPUT_PATH {out} cannot be created "
             f"({error.strerror}); choose a writable folder"
         ) from error
-    init_logging(level=logging.WARNING, fatal="errors", name="pelican")
-    settings = pelican_settings(hk, output)
-    if clean:
-        forget_pages(settings)
-        forget_choices(hk)
     started = time.monotonic()
-    sources, copies = inputs_digest(settings)  # before Pelican adds objects of its own to it
-    record = inputs_path(hk, out)
-    last = _last_if_unchanged(hk, out, settings, f"{sources} {copies}") if not clean else None
+    key = settings_key(hk, out)  # what Pelican's settings will be made of
+    last = _last_if_unchanged(hk, out, key) if not clean else None
     if last is not None:
         files = last.written + last.unchanged + last.reused
         seconds = round(time.monotonic() - started, 3)
         stats = BuildStats(last.output, last.pages, 0, 0, files, 0, seconds, 1, True)
         write_atomically(stats_path(hk, out), json.dumps(vars(stats)).encode())
         return stats
-    record.unlink(missing_ok=True)
+    inputs_path(hk, out).unlink(missing_ok=True)
+    from pelican import Pelican
+    from pelican.log import init as init_logging
+
+    init_logging(level=logging.WARNING, fatal="errors", name="pelican")
+    settings = pelican_settings(hk, output)
+    if clean:
+        forget_pages(settings)
+        forget_choices(hk)
+    where = inputs_of(settings)  # before Pelican adds objects of its own to the settings
+    sources, _ = inputs_digest(hk, key, where)
     try:
         Pelican(settings).run()
     except (RuntimeError, OSError) as error:  # --fatal errors turns logged errors into these
@@ -148,8 +177,5 @@ def build(hk: Settings, output: Path | None = None, clean: bool = False) -> Buil
         done.stats.processes,
     )
     write_atomically(stats_path(hk, out), json.dumps(vars(stats)).encode())
-    # Of the settings as read again (Pelican's run added to `settings`); the copies as left.
-    sources_after, copies = inputs_digest(pelican_settings(hk, output))
-    if sources_after == sources:  # no source changed while it built: the record holds
-        write_atomically(record, f"{sources} {copies}".encode("ascii"), durable=False)
+    _record_inputs(hk, out, key, where, sources)
     return stats
