@@ -96,7 +96,8 @@ _CANDIDATES: Remembered[Candidate] = Remembered()
 def _with_related(page: ArticlePage, related: tuple[Related, ...]) -> ArticlePage:
     known = _RELATED.get((page, related))
     if known is None:
-        digest = _digest(page.page_digest, related)
+        shown = "\x1e".join("\x1d".join(map(str, vars(r).values())) for r in related)
+        digest = _digest(page.page_digest, shown)
         known = _RELATED.keep(
             (page, related), (), replace(page, related=related, page_digest=digest)
         )

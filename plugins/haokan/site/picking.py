@@ -81,12 +81,15 @@ def _picks_from(
 @contextmanager
 def _uncollected() -> Iterator[None]:
     """Hold the cycle collector off while choosing: the index is a great many small lists and
-    sets, made together and freed together, with no cycle among them for it to find."""
+    sets, made together and freed together, with no cycle among them for it to find. After,
+    what is alive is set aside from its later passes (gc.freeze), or the first of them would
+    look through all of it at once; it is still freed when nothing refers to it."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was_enabled:
             gc.enable()
 
