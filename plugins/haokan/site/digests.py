@@ -64,10 +64,17 @@ def _setting_text(value: Any) -> str:
     return repr(value)
 
 
+@stamped
+def _sha1(path: Path) -> str:
+    return hashlib.sha1(path.read_bytes()).hexdigest()
+
+
 def _tree(folder: Path, pattern: str) -> Iterable[str]:
+    """Yield each file's path and digest (a file is read again only when it changed: a build
+    asks for the code's and the theme's several times)."""
     for path in sorted(folder.rglob(pattern)):
         if path.is_file() and "__pycache__" not in path.parts:
-            yield f"{path.relative_to(folder)}:{hashlib.sha1(path.read_bytes()).hexdigest()}"
+            yield f"{path.relative_to(folder)}:{_sha1(path)}"
 
 
 def _version(package: str) -> str:

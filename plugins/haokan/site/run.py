@@ -104,9 +104,7 @@ def _last_if_unchanged(hk: Settings, out: Path, key: str) -> BuildStats | None:
         if record.get("settings") != key:
             return None
         where = Inputs(record["theme"], record["content"], tuple(record["copied"]))
-        if [record["sources"], record["copies"]] != list(
-            inputs_digest(hk, record["settings"], where)
-        ):
+        if [record["sources"], record["copies"]] != list(inputs_digest(hk, key, where)):
             return None
         last = last_build(hk, out)
     except (OSError, ValueError, TypeError, KeyError):
