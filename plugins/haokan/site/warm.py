@@ -46,6 +46,7 @@ PRELOAD = (
     "pelican.readers",
 )
 BUILD_TIMEOUT = 600  # seconds
+READS = 3  # times the world is read ahead while its files keep changing (then the press sees)
 COLLECT_AFTER = (50_000, 20, 1000)  # the collector's thresholds (Python's: 700, 10, 10)
 READY = "ready\n"  # what the build process says once it has read ahead
 
@@ -91,8 +92,14 @@ class _Ahead:
         self.hk = load(settings_file)
         self.settings = run.pelican_settings(self.hk)
         self.theme = Path(self.settings["THEME"])
-        self.stamps = _stamps(self.hk, self.theme)
-        self.world = world.read_ahead(self.hk)
+        # Stamped before and after reading: reading the store can itself move it (SQLite
+        # folds its write-ahead log into the file when the last reader closes), and so can a
+        # fetch meanwhile. What was read holds for the stamps only when the two agree.
+        for _ in range(READS):
+            self.stamps = _stamps(self.hk, self.theme)
+            self.world = world.read_ahead(self.hk)
+            if _stamps(self.hk, self.theme) == self.stamps:
+                break
         # Read once while they stand (storage/stamped.py): a file changed since is read again.
         digests.load_manifest(digests.manifest_path(self.hk.store, self.hk.output))
         picking.read_ahead(self.hk)
