@@ -180,3 +180,40 @@ def test_a_large_fetch_summary_shows_failures_and_changes_not_every_feed(capsys)
     assert out.count("busy") == SUMMARY_ROWS - 1 and "quiet" not in out
     assert "321 more feeds not shown" in " ".join(out.split())
     assert "361 feeds in 1.0 s: 120 new entries, 0 updated" in " ".join(out.split())
+
+
+def test_a_connection_the_server_closed_while_idle_is_not_used_again():
+    """The pool asks each idle connection whether the server hung up (guard.py answers from the
+    socket it keeps): the next feed then goes on a new connection instead of failing."""
+    import socket
+    import threading
+
+    from haokan.ingest.net import fetch, new_client
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port, connections = listener.getsockname()[1], []
+
+    def serve() -> None:
+        for _ in range(2):
+            conn, _ = listener.accept()
+            connections.append(conn)
+            conn.recv(65536)
+            conn.sendall(  # keep-alive, as far as the client can tell; then the server hangs up
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/atom+xml\r\n"
+                b"Content-Length: %d\r\n\r\n" % len(GOOD) + GOOD
+            )
+            conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+
+    async def two_feeds_through_one_client():
+        async with new_client(True) as client:
+            first = await fetch(client, f"http://127.0.0.1:{port}/a", None, None, 1 << 20, 5, NOW)
+            await asyncio.sleep(0.2)  # the server's close reaches us
+            second = await fetch(client, f"http://127.0.0.1:{port}/b", None, None, 1 << 20, 5, NOW)
+            return first, second
+
+    first, second = asyncio.run(two_feeds_through_one_client())
+    listener.close()
+    assert (first.status, second.status) == ("ok", "ok"), second.reason
+    assert second.body == GOOD and len(connections) == 2

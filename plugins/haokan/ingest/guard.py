@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import select
 import socket
+import ssl
 from collections.abc import Iterable
+from typing import Any
 
 import httpcore
 import httpx
@@ -73,9 +76,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         last: Exception | None = None
         for address in addresses:
             try:
-                return await self.inner.connect_tcp(
+                stream = await self.inner.connect_tcp(
                     address, port, timeout, local_address, socket_options
                 )
+                return _KnownSocket(stream)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
                 last = error
         raise last or httpcore.ConnectError(f"no address for {host}")
@@ -90,6 +94,44 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await self.inner.sleep(seconds)
+
+
+class _KnownSocket(httpcore.AsyncNetworkStream):
+    """A connected stream that knows its socket. httpcore asks each idle connection of the
+    pool, at every request it places, whether the server hung up; anyio looks the socket up
+    anew each time, with a system call (getpeername): 3.0 s of a 20.6 s profiled fetch."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self.inner = inner
+        self.socket: socket.socket | None = inner.get_extra_info("socket")
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self.inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self.inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        return _KnownSocket(await self.inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "socket":
+            return self.socket
+        if info == "is_readable":  # on an idle connection: the server closed it, or will
+            if self.socket is None or self.socket.fileno() < 0:
+                return True
+            poller = select.poll()
+            poller.register(self.socket, select.POLLIN)
+            return bool(poller.poll(0))
+        return self.inner.get_extra_info(info)
 
 
 class GuardedTransport(httpx.AsyncHTTPTransport):
