@@ -2,6 +2,7 @@
 
 import asyncio
 import gzip
+import time
 from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
@@ -217,3 +218,30 @@ def test_a_connection_the_server_closed_while_idle_is_not_used_again():
     listener.close()
     assert (first.status, second.status) == ("ok", "ok"), second.reason
     assert second.body == GOOD and len(connections) == 2
+
+
+def test_no_more_requests_than_the_concurrency_are_in_flight_at_once(server, store):
+    """The bound servers see: feeds waiting for a parser no longer hold a network place, but
+    the requests in flight never exceed it."""
+    import threading
+
+    lock, flight = threading.Lock(), {"now": 0, "most": 0}
+
+    def slow(handler):
+        with lock:
+            flight["now"] += 1
+            flight["most"] = max(flight["most"], flight["now"])
+        time.sleep(0.05)
+        with lock:
+            flight["now"] -= 1
+        return Reply(GOOD)
+
+    paths = [f"/feed{i}" for i in range(12)]
+    for path in paths:
+        server.routes[path] = slow
+    sources = [Source(server.url(p), "subscription", p) for p in paths]
+    reports = asyncio.run(
+        fetch_all(sources, store, allow_private=True, concurrency=3, deadline=5, now=NOW)
+    )
+    assert [r.outcome for r in reports] == ["updated"] * 12
+    assert flight["most"] == 3

@@ -102,12 +102,16 @@ class FetchRun:
         client: httpx.AsyncClient,
         deadline: float,
         now: datetime,
+        network: asyncio.Semaphore,
         force: bool = False,
         zone: tzinfo = UTC,
     ) -> None:
         self.store, self.pool, self.client = store, pool, client
         self.deadline, self.now, self.force = deadline, now, force
         self.zone = zone  # the site's: how times in reasons are written
+        # Held while a feed is on the network only: the next request goes out while this
+        # one waits for a parser.
+        self.network = network
 
     async def one(self, source: Source) -> FeedReport:
         """Fetch, parse and store one feed; a failure is a report, never an exception."""
@@ -122,15 +126,16 @@ class FetchRun:
         if source.path is not None:
             fetched = _read_local(source, state.etag)
         else:
-            fetched = await fetch(
-                self.client,
-                source.url,
-                state.etag,
-                state.last_modified,
-                _cap(source.kind),
-                self.deadline,
-                self.now,
-            )
+            async with self.network:
+                fetched = await fetch(
+                    self.client,
+                    source.url,
+                    state.etag,
+                    state.last_modified,
+                    _cap(source.kind),
+                    self.deadline,
+                    self.now,
+                )
         if fetched.status == "ok":
             job = ParseJob(fetched.body, fetched.url, fetched.content_type, self.now)
             try:
@@ -172,14 +177,15 @@ async def fetch_all(
     transport: httpx.AsyncBaseTransport | None = None,
     on_done: Callable[[FeedReport], None] = lambda report: None,
 ) -> list[FeedReport]:
-    """Fetch every source, at most `concurrency` at once; return one report per source (its
-    times written in `zone`, the site's)."""
-    limit = asyncio.Semaphore(concurrency)
+    """Fetch every source, at most `concurrency` at once (and as many again fetched, waiting
+    for a parser); return one report per source (its times written in `zone`, the site's)."""
+    limit = asyncio.Semaphore(2 * concurrency)  # bodies held: at most twice what is fetching
     store.require_normalizer(NORMALIZER_VERSION)
     with ParserPool() as pool:
         async with new_client(allow_private, transport) as client:
             moment = now or datetime.now(UTC)
-            run = FetchRun(store, pool, client, deadline, moment, force, zone)
+            network = asyncio.Semaphore(concurrency)
+            run = FetchRun(store, pool, client, deadline, moment, network, force, zone)
 
             async def bounded(source: Source) -> FeedReport:
                 async with limit:
