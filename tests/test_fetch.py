@@ -2,6 +2,8 @@
 
 import asyncio
 import gzip
+import socket
+import threading
 import time
 from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
@@ -10,6 +12,7 @@ import pytest
 
 from conftest import NOW, Reply, fixture_bytes
 from haokan.ingest.fetch import Source, fetch_all
+from haokan.ingest.net import fetch, new_client
 from haokan.storage.store import Store
 
 GOOD = fixture_bytes("simple.atom.xml")
@@ -186,11 +189,6 @@ def test_a_large_fetch_summary_shows_failures_and_changes_not_every_feed(capsys)
 def test_a_connection_the_server_closed_while_idle_is_not_used_again():
     """The pool asks each idle connection whether the server hung up (guard.py answers from the
     socket it keeps): the next feed then goes on a new connection instead of failing."""
-    import socket
-    import threading
-
-    from haokan.ingest.net import fetch, new_client
-
     listener = socket.create_server(("127.0.0.1", 0))
     port, connections = listener.getsockname()[1], []
 
@@ -223,8 +221,6 @@ def test_a_connection_the_server_closed_while_idle_is_not_used_again():
 def test_no_more_requests_than_the_concurrency_are_in_flight_at_once(server, store):
     """The bound servers see: feeds waiting for a parser no longer hold a network place, but
     the requests in flight never exceed it."""
-    import threading
-
     lock, flight = threading.Lock(), {"now": 0, "most": 0}
 
     def slow(handler):
