@@ -27,7 +27,7 @@ _NOT_WORDS = (
     "\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f"
 )
 _WORD = re.compile(f"[^\\s{_NOT_WORDS}]+")
-_WIDE = re.compile(f"[{_NOT_WORDS}]")  # none in a text: its words are what str.split finds
+_APART = re.compile(f"[{_NOT_WORDS}]")  # none in a text: its words are what str.split finds
 
 CJK_CHARS_PER_MINUTE = 400
 WORDS_PER_MINUTE = 230
@@ -107,7 +107,7 @@ def excerpt(text: str, width: int = 280) -> str:
 
 def reading_minutes(text: str) -> int:
     """Return whole minutes to read `text`: CJK by characters, other scripts by words."""
-    if text.isascii() or _WIDE.search(text) is None:  # the common case: words between spaces
+    if text.isascii() or _APART.search(text) is None:  # the common case: words between spaces
         cjk, words = 0, len(text.split())
     else:
         cjk, words = _cjk_count(text), len(_WORD.findall(text))

@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # Pillow is loaded where an image is, not with the pool
 MEMORY_LIMIT = 1024 * 1024 * 1024  # address space of one worker, bytes
 TIME_LIMIT = 15.0  # seconds to parse one document
 OUT_OF_MEMORY = 3  # a worker's exit code when even receiving a document exhausted its memory
+START_LIMIT = 60.0  # seconds for a new worker to start (its imports), not counted in TIME_LIMIT
+READY = "ready"  # what a worker says once it has started
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ def _run(job: ParseJob | ImageJob) -> object:
 def _serve(conn: Connection, memory_limit: int) -> None:
     """Worker loop: parse jobs until the pipe closes."""
     resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    conn.send(READY)  # imported: a document's time starts now
     while True:
         try:
             job: ParseJob | ImageJob = conn.recv()
@@ -86,6 +89,15 @@ class _Worker:
         self.process = context.Process(target=_serve, args=(child, memory_limit), daemon=True)
         self.process.start()
         child.close()
+        # A busy machine can take longer to start a worker than to parse a document: the
+        # start is waited for apart, so it never counts against the document's time.
+        try:
+            started = self.conn.poll(START_LIMIT) and self.conn.recv() == READY
+        except EOFError:  # it died starting
+            started = False
+        if not started:
+            self.stop()
+            raise FeedRefused(f"the parser did not start within {START_LIMIT:g} s")
 
     def stop(self) -> None:
         self.conn.close()
@@ -124,7 +136,12 @@ class ParserPool:
         raise FeedRefused("the decoder answered with something other than an image")
 
     def _do(self, job: ParseJob | ImageJob) -> object:
-        worker = self._idle.get() or self._start()
+        place = self._idle.get()
+        try:
+            worker = place or self._start()
+        except BaseException:
+            self._idle.put(None)  # the place stays, to start afresh next time
+            raise
         try:
             reply = self._ask(worker, job)
         except BaseException:
