@@ -279,6 +279,13 @@ def test_a_build_with_nothing_changed_does_nothing_and_notices_any_change(server
     )
     alone = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
     assert alone.stdout.split() == ["True", "False"], alone.stderr
+    # Another process reading the store (a build, the owner's sqlite3) changes its files: the
+    # reader creates an empty write-ahead log and the last to close deletes it. Nothing changed.
+    reader = sqlite3.connect(site.root / "cache" / "haokan.sqlite3")
+    assert reader.execute("SELECT count(*) FROM entries").fetchone()[0] == 2
+    assert site.built().nothing_changed
+    reader.close()
+    assert site.built().nothing_changed
 
     with site.settings.open("a") as settings:  # a setting changed: the pages may all change
         settings.write("SITESUBTITLE = 'A subtitle'\n")

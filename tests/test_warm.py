@@ -3,6 +3,7 @@ fetches, its output is a clean build's, byte for byte; what it read ahead is rea
 it changed, and it says so."""
 
 import shutil
+import sqlite3
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -144,4 +145,19 @@ def test_the_process_kept_ready_writes_nothing_before_the_press(reading):
     assert files() == before
     reading.warm_build()
     assert files() != before  # the press's build chose again, and kept it
+    reading.assert_clean()
+
+
+def test_another_process_reading_the_store_is_no_change(reading):
+    """A reader of the store creates an empty write-ahead log and the last to close deletes it:
+    the process kept ready that read ahead while a build had the store open changes nothing."""
+    reading.warm_build()
+    reading.builder.close()
+    other = sqlite3.connect(reading.hk.store)
+    assert other.execute("SELECT count(*) FROM entries").fetchone()[0] > 9
+    reading.builder = WarmBuilder(reading.site.settings)
+    reading.builder.wait_ready()  # it read ahead while the other reader had the store open
+    other.close()
+    commands.mark(reading.hk, URLS[5], "read while another process read", "")
+    assert reading.warm_build().notes == ()
     reading.assert_clean()

@@ -141,7 +141,7 @@ def inputs_digest(hk: Settings, key: str, where: Inputs) -> tuple[str, str]:
     A build whose inputs have these digests, into an output the last build left intact, has
     nothing to do (run.py): its pages are a function of these inputs alone (no clock: a build
     is as of its last fetch)."""
-    sources = {hk.subscriptions, hk.friends, hk.media, *committed_files(hk.store)}
+    sources = {hk.subscriptions, hk.friends, hk.media}
     sources.update(files_under(Path(where.content), hk.marks_dir))
     copies = files_under(*map(Path, where.copied))
     return (
@@ -149,6 +149,7 @@ def inputs_digest(hk: Settings, key: str, where: Inputs) -> tuple[str, str]:
             key,
             *_tree(Path(where.theme), "*"),
             *(f"{p}={stamp(str(p))}" for p in sorted(sources)),
+            *(f"{p}={found}" for p, found in store_stamps(hk.store)),
         ),
         manifest.digest(*(f"{p}={stamp(str(p))}" for p in sorted(copies))),
     )
@@ -187,6 +188,17 @@ def stamp(path: str) -> Stamp | None:
     except OSError:
         return None
     return Stamp(status.st_size, status.st_mtime_ns)
+
+
+def store_stamps(store: Path) -> list[tuple[Path, Stamp | None]]:
+    """Return how the store's committed state stands: its file and its write-ahead log, an
+    empty log stamped as none. Mere reading creates an empty log and the last reader to close
+    deletes it, committing nothing either way; a build or a warm builder that read the store
+    while another process (a build, the owner's sqlite3) had it open must not see a change
+    when that process closes."""
+    database, log = committed_files(store)
+    written = stamp(str(log))
+    return [(database, stamp(str(database))), (log, written if written and written.size else None)]
 
 
 def stamps_in(folder: str | Path, names: Iterable[str]) -> dict[str, Stamp | None]:

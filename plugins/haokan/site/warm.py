@@ -65,15 +65,15 @@ Stamps = dict[str, object]  # "what\0path" -> how the file stands (digests.stamp
 
 def _stamps(hk: Settings, theme: Path) -> Stamps:
     """Return how every file the read-ahead depends on stands, by what the owner calls it."""
-    from ..storage.store import committed_files
-    from .digests import files_under, stamp
+    from .digests import files_under, stamp, store_stamps
 
     named = [(f"the settings ({p.name})", p) for p in sorted(hk.source.parent.glob("*.py"))]
     named += [("the subscriptions", hk.subscriptions), ("the friends", hk.friends)]
-    named += [("the store", p) for p in committed_files(hk.store)]
     named += [("the kept images", hk.media)]
     named += [("the theme", p) for p in sorted(files_under(theme))]
-    return {f"{what}\0{path}": stamp(str(path)) for what, path in named}
+    stamps: Stamps = {f"{what}\0{path}": stamp(str(path)) for what, path in named}
+    stamps.update((f"the store\0{path}", found) for path, found in store_stamps(hk.store))
+    return stamps
 
 
 def _changed(before: Stamps, now: Stamps) -> list[str]:
