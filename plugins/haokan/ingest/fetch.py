@@ -182,7 +182,7 @@ async def fetch_all(
     limit = asyncio.Semaphore(2 * concurrency)  # bodies held: at most twice what is fetching
     store.require_normalizer(NORMALIZER_VERSION)
     with ParserPool() as pool:
-        async with new_client(allow_private, transport) as client:
+        async with new_client(allow_private, transport, concurrency) as client:
             moment = now or datetime.now(UTC)
             network = asyncio.Semaphore(concurrency)
             run = FetchRun(store, pool, client, deadline, moment, network, force, zone)

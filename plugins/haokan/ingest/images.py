@@ -170,7 +170,7 @@ async def fetch_images(
     if by_entry:
         limit = asyncio.Semaphore(concurrency)
         with ParserPool() as pool:
-            async with new_client(allow_private, transport) as client:
+            async with new_client(allow_private, transport, concurrency) as client:
                 run = _ImageRun(store, plan, pool, client, now)
 
                 async def bounded(images: list[Wanted]) -> None:

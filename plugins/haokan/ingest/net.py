@@ -27,11 +27,12 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 def new_client(
-    allowance: Allowance, transport: httpx.AsyncBaseTransport | None = None
+    allowance: Allowance, transport: httpx.AsyncBaseTransport | None = None, at_once: int = 1
 ) -> httpx.AsyncClient:
-    """Return the client every feed fetch goes through."""
+    """Return the client every feed fetch goes through, for `at_once` requests at a time
+    (more wait for a connection, within the timeout)."""
     return httpx.AsyncClient(
-        transport=transport or GuardedTransport(allowance),
+        transport=transport or GuardedTransport(allowance, at_once),
         timeout=httpx.Timeout(30.0, connect=CONNECT_TIMEOUT),
         headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
         follow_redirects=False,
