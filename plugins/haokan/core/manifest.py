@@ -101,6 +101,7 @@ class Plan:
     articles: Mapping[str, str]  # this build's article pages: slug → page digest
     reusable: Mapping[str, str]  # article pages the last build left intact: slug → page digest
     partial: bool  # the last build's list pages and feeds all still stand
+    standing: bool = False  # the last build's files all stand as it left them (each looked at)
 
     def renders(self, slug: str, page_digest: str) -> bool:
         """Return True when this build must render the article page `slug`."""
@@ -117,16 +118,17 @@ def plan(
     site: str,
     pages: Sequence[tuple[str, str, str]],
     untouched: bool,
+    standing: bool = False,
 ) -> Plan:
     """Return the plan of a build of `pages` (slug, list digest, page digest), in order.
 
     `untouched` says the last build's files are all as it left them, and that its theme is one
-    whose pages may be reused.
+    whose pages may be reused; `standing`, the first alone.
     """
     lists = digest(site, *(f"{slug}:{listed}" for slug, listed, _ in pages))
     articles = {slug: page for slug, _, page in pages}
     partial = untouched and previous.site == site and previous.lists == lists
-    return Plan(lists, articles, previous.articles if partial else {}, partial)
+    return Plan(lists, articles, previous.articles if partial else {}, partial, standing)
 
 
 def intact(files: Mapping[str, Stamp], now: Mapping[str, Stamp | None]) -> bool:

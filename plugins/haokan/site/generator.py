@@ -72,12 +72,10 @@ class HaokanGenerator(Generator):  # type: ignore[misc]
 
     def _media(self, writer: Any, build: Build, hk: Settings) -> None:
         """Put the copies of the images the pages show under media/ (HAOKAN_IMAGES = "local")."""
-        folder = hk.media
         names = {
             name for page in build.pages for copy in page.images for name in (copy.file, copy.thumb)
         }
-        for name in sorted(names):
-            writer.keep_copy(folder / name, f"media/{name}")
+        writer.keep_copies(hk.media, "media", sorted(names))
 
     def _write(self, writer: Any, name: str, template: str, **values: Any) -> None:
         writer.write_file(

@@ -78,10 +78,9 @@ def _plan(settings: dict[str, Any], pages: list[tuple[str, str, str]]) -> manife
     """Return what this build must redo, against the manifest of the last build."""
     previous = load_manifest(manifest_of(settings))
     output = settings["OUTPUT_PATH"]
-    untouched = bool(theme_contract(Path(settings["THEME"]))) and manifest.intact(
-        previous.files, stamps_in(output, previous.files)
-    )
-    return manifest.plan(previous, site_digest(settings), pages, untouched)
+    standing = manifest.intact(previous.files, stamps_in(output, previous.files))
+    untouched = standing and bool(theme_contract(Path(settings["THEME"])))
+    return manifest.plan(previous, site_digest(settings), pages, untouched, standing)
 
 
 def options_of(hk: Settings, settings: dict[str, Any]) -> Options:

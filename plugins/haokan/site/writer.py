@@ -23,6 +23,7 @@ import dataclasses
 import io
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
@@ -157,18 +158,27 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
         """Copy a file (a friend's avatar) under the output, if it changed."""
         self.put(os.path.join(self.output_path, name), source.read_bytes())
 
-    def keep_copy(self, source: Path, name: str) -> None:
-        """Put a file named by its content (a kept image) under the output: one there by that
-        name and of that size holds the same bytes, so it is not read again."""
-        path = os.path.join(self.output_path, name)
-        now = stamp(path)
-        if now is not None and now.size == source.stat().st_size:
+    def keep_copies(self, source: Path, under: str, names: Iterable[str]) -> None:
+        """Put files named by their content (kept images) from `source` under the output's
+        folder `under`: one there by that name and of that size holds the same bytes, so it is
+        not read again; nor looked at again when the last build left it and this build's plan
+        found every file that build made as it left them (a press of 好看 at 5,000 images
+        stat'ed 10,000 copies and their sources: 0.2 s of 1.0 under the profiler)."""
+        standing = self.previous.files if self._plan is not None and self._plan.standing else {}
+        for name in names:
+            kept = f"{under}/{name}"
+            now = standing.get(kept)
+            if now is None:
+                now = stamp(os.path.join(self.output_path, kept))
+                if now is not None and now.size != os.stat(source / name).st_size:
+                    now = None
+            if now is None:
+                self.put(os.path.join(self.output_path, kept), (source / name).read_bytes())
+                continue
             self.stats["unchanged"] += 1
-            self.files[name] = now
+            self.files[kept] = now
             if self._call_files is not None:
-                self._call_files.append(name)
-            return
-        self.put(path, source.read_bytes())
+                self._call_files.append(kept)
 
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> IO[str]:
         # Pelican's write_file and write_feed open every output file through this (private)
