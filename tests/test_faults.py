@@ -14,6 +14,7 @@ from haokan.storage.store import Store
 
 GOOD = fixture_bytes("simple.atom.xml")
 DEADLINE = 2.0
+PRIMING_DEADLINE = 30.0
 LOOPBACK_ONLY = (ipaddress.ip_network("127.0.0.0/8"),)
 CHINESE_RSS = (
     '<?xml version="1.0" encoding="{declared}"?><rss version="2.0"><channel>'
@@ -124,12 +125,12 @@ FAULTS = {
 }
 
 
-def run(server, store, names, allowance):
+def run(server, store, names, allowance, deadline=DEADLINE):
     sources = [Source(server.url(f"/{name}"), "subscription", name) for name in names]
     started = time.monotonic()
     reports = asyncio.run(
         fetch_all(
-            sources, store, allow_private=allowance, concurrency=64, deadline=DEADLINE, now=NOW
+            sources, store, allow_private=allowance, concurrency=64, deadline=deadline, now=NOW
         )
     )
     return {r.source.name: r for r in reports}, time.monotonic() - started
@@ -147,8 +148,10 @@ def primed(server, tmp_path):
     site.subscribe_to({name: server.url(f"/{name}") for name in names})
     (site.root / "cache").mkdir()
     with Store(site.root / "cache" / "haokan.sqlite3") as store:
-        first, _ = run(server, store, names, LOOPBACK_ONLY)
-        assert {r.outcome for r in first.values()} == {"updated"}
+        # Priming is not what is tested: a generous deadline, so a loaded machine (64 feeds at
+        # once beside other test workers) cannot fail a good feed here.
+        first, _ = run(server, store, names, LOOPBACK_ONLY, deadline=PRIMING_DEADLINE)
+        assert {n: r.outcome for n, r in first.items() if r.outcome != "updated"} == {}
         yield store, names, site
 
 
