@@ -149,7 +149,7 @@ def primed(server, tmp_path):
     (site.root / "cache").mkdir()
     with Store(site.root / "cache" / "haokan.sqlite3") as store:
         # Priming is not what is tested: a generous deadline, so a loaded machine (64 feeds at
-        # once beside other test workers) cannot fail a good feed here.
+        # once beside other test workers) does not fail a good feed here.
         first, _ = run(server, store, names, LOOPBACK_ONLY, deadline=PRIMING_DEADLINE)
         assert {n: r.outcome for n, r in first.items() if r.outcome != "updated"} == {}
         yield store, names, site
