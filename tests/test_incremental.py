@@ -82,10 +82,15 @@ def test_incremental_output_is_a_clean_build_after_every_change(server, tmp_path
     assert grew.written > 0 and grew.reused > 0
     assert_same_as_clean_build(site)
 
-    # A new 好看 mark: its article's page and the social pages change, little else.
+    # A new 好看 mark: its article's page and the social pages change, little else; the
+    # theme's files are left as they are (not copied over while a page may be loading them).
+    sheet = site.output / "theme" / "css" / "haokan.css"
+    before = sheet.stat()
     site.invoke("like", "https://alpha.example/1", "--note", "Worth it")
     marked = site.built()
     assert 0 < marked.written <= 8 and marked.reused > marked.written
+    after = sheet.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
     assert "Worth it" in next(site.output.glob("articles/alpha-one-*/index.html")).read_text()
     assert_same_as_clean_build(site)
 

@@ -1,7 +1,8 @@
 """The warm builder of the local reader: after any sequence of marks, unmarks, note edits and
-fetches, its output is a clean build's, byte for byte; what it read ahead is read again when
-it changed, and it says so."""
+fetches, its output is a clean build's, byte for byte, and already at its answer for every page
+that shows entries or marks; what it read ahead is read again when it changed, and it says so."""
 
+import contextlib
 import shutil
 import sqlite3
 
@@ -11,12 +12,27 @@ from hypothesis import strategies as st
 
 from conftest import FeedServer, Reply, make_site, numbered_rss, tree
 from haokan.cli import commands
+from haokan.site.run import stats_path
 from haokan.site.warm import WarmBuilder
 from haokan.storage.settings_file import load
 
 pytestmark = pytest.mark.slow
 
 URLS = [f"https://f{feed}.example/{n}" for feed in range(3) for n in range(3)]
+# What a warm build may write after it answered (site/warm.py); it also removes what is gone.
+TRAILING = ("search/", "status/", "sitemap.xml", "manifest.webmanifest")
+
+
+def shown(folder):
+    """Return the files a reader opens but those that trail the answer, as they stand now (one
+    removed meanwhile is not there)."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        name = str(path.relative_to(folder))
+        if not name.startswith(TRAILING):
+            with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+                found[name] = path.read_bytes()
+    return found
 
 
 class Reading:
@@ -54,8 +70,14 @@ class Reading:
             self.site.invoke("fetch")
 
     def warm_build(self):
-        outcome = self.builder.build()
-        assert outcome.error is None, outcome.error
+        """Press: keep what the site shows at the answer; return the settled outcome."""
+        answer = self.builder.build()
+        assert answer.error is None, answer.error
+        self.answered = shown(self.site.output)
+        outcome = self.builder.settled()
+        assert outcome.settled and outcome.error is None, outcome.error
+        assert outcome.notes == answer.notes
+        self.answer = answer
         return outcome
 
     def assert_clean(self):
@@ -64,6 +86,9 @@ class Reading:
         warm, clean = tree(self.site.output), tree(self.site.root / "clean")
         assert sorted(warm) == sorted(clean)
         assert [name for name in clean if warm[name] != clean[name]] == []
+        # The pages were the clean build's already when the press was answered.
+        early = [n for n in clean if not n.startswith(TRAILING)]
+        assert [n for n in early if self.answered.get(n) != clean[n]] == []
 
     def close(self):
         self.builder.close()
@@ -94,7 +119,11 @@ steps = st.tuples(
 def test_after_any_marks_unmarks_notes_and_fetches_the_warm_build_is_a_clean_one(reading, sequence):
     for step in sequence:
         reading.do(step)
+        first = not reading.site.output.exists()
         outcome = reading.warm_build()
+        # Answered before the bookkeeping when it built on the last build; a first build, or
+        # one that found nothing to do, answers when it is done.
+        assert reading.answer.settled == (first or outcome.stats["nothing_changed"])
         fetched = step[0] == "fetch"
         assert any("the store" in note for note in outcome.notes) == fetched
         reading.assert_clean()
@@ -160,4 +189,30 @@ def test_another_process_reading_the_store_is_no_change(reading):
     other.close()
     commands.mark(reading.hk, URLS[5], "read while another process read", "")
     assert reading.warm_build().notes == ()
+    reading.assert_clean()
+
+
+def test_a_build_that_fails_after_its_answer_is_heard_and_the_next_press_builds(reading):
+    """The pages are written and the press answered; the build's record cannot be: the reader
+    hears the error, and the next press leaves a clean build's site."""
+    heard = []
+    reading.warm_build()
+    reading.builder.close()
+    reading.builder = WarmBuilder(reading.site.settings, on_settled=heard.append)
+    record = stats_path(reading.hk, reading.hk.output)
+    record.unlink()
+    record.mkdir()  # it cannot be replaced by a file
+    try:
+        commands.mark(reading.hk, URLS[6], "written before the record", "")
+        answer = reading.builder.build()
+        assert answer.error is None and not answer.settled
+        page = (reading.site.output / "index.html").read_text("utf-8")
+        assert "written before the record" in page
+        failed = reading.builder.settled()
+    finally:
+        record.rmdir()
+    assert failed.error is not None and record.name in failed.error
+    assert heard == [failed]
+    commands.mark(reading.hk, URLS[6], "and built again", "")
+    reading.warm_build()
     reading.assert_clean()

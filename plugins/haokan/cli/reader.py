@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 from ..core.errors import OWNER_ERRORS
 from ..core.settings import Settings
 from ..core.urls import absolute_url
-from ..site.warm import WarmBuilder
+from ..site.warm import Outcome, WarmBuilder
 from ..storage import owner
 from . import commands
 from .report import bound, console, owner_errors_exit, port_number
@@ -54,7 +54,7 @@ class ReaderServer(ThreadingHTTPServer):
         self.hk = hk
         self.token = secrets.token_urlsafe(24)
         self.lock = threading.Lock()
-        self.builder = WarmBuilder(hk.source)
+        self.builder = WarmBuilder(hk.source, on_settled=self.settled)
 
     @property
     def origin_hosts(self) -> set[str]:
@@ -75,9 +75,16 @@ class ReaderServer(ThreadingHTTPServer):
             )
         stats = outcome.stats or {}
         console.print(
-            f"Rebuilt in {time.monotonic() - started:.2f} s: {stats['written']} files written,"
-            f" {stats['reused']} reused."
+            f"Rebuilt in {time.monotonic() - started:.2f} s: {stats['written']} files written."
         )
+
+    def settled(self, outcome: Outcome) -> None:
+        """Log what a rebuild that had answered did after: its error is the owner's to see
+        (the pages were written; the next build does not trust the records it left)."""
+        if outcome.error is not None:
+            console.print(
+                f"The rebuild failed after writing the pages: {outcome.error}", soft_wrap=True
+            )
 
     def server_close(self) -> None:
         super().server_close()

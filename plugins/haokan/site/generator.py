@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from fnmatch import fnmatch
+from pathlib import Path
 from typing import Any
 
 from pelican.generators import Generator
@@ -59,11 +61,16 @@ class HaokanGenerator(Generator):  # type: ignore[misc]
         self._folders(writer, build)
         self._friend_pages(writer, build)
         self._own_feeds(writer, build)
-        self._search(writer, build)
         archive = self._archive(writer, build, hk)
+        self._media(writer, build, hk)
+        self._theme_files(writer)
+        # Every page that shows entries or marks is written by now: the rest may trail it (the
+        # local reader answers a press of 好看 here; writer.pages_written).
+        if isinstance(writer, IncrementalWriter):
+            writer.pages_done()
+        self._search(writer, build)
         self._sitemap_and_manifest(writer, build, hk, archive)
         self._status(writer, build, hk)
-        self._media(writer, build, hk)
         # Pelican has no signal after the last write that carries the writer. This is the last
         # generator that writes pages (the StaticGenerator after it only copies files), so the
         # incremental writer removes what is gone and records what this build produced here.
@@ -76,6 +83,21 @@ class HaokanGenerator(Generator):  # type: ignore[misc]
             name for page in build.pages for copy in page.images for name in (copy.file, copy.thumb)
         }
         writer.keep_copies(hk.media, "media", sorted(names))
+
+    def _theme_files(self, writer: Any) -> None:
+        """Copy the theme's static files under THEME_STATIC_DIR as Pelican's StaticGenerator
+        would (a file by its name, a folder's files by their paths in it, ignoring what
+        IGNORE_FILES matches), each only when it changed (plugin.configure says why)."""
+        theme, under = Path(self.theme), self.settings["THEME_STATIC_DIR"]
+        ignored = self.settings["IGNORE_FILES"]
+        for path in self.settings["HAOKAN_THEME_STATIC_PATHS"]:
+            source = theme / path
+            files = [source] if source.is_file() else sorted(source.rglob("*"))
+            for file in files:
+                inside = file.relative_to(source) if file != source else Path(file.name)
+                skipped = any(fnmatch(part, glob) for part in inside.parts for glob in ignored)
+                if file.is_file() and not skipped:
+                    writer.copy_file(file, f"{under}/{inside.as_posix()}")
 
     def _write(self, writer: Any, name: str, template: str, **values: Any) -> None:
         writer.write_file(

@@ -62,6 +62,12 @@ def configure(pelican: Any) -> None:
         "autoescape": True,
         "bytecode_cache": FileSystemBytecodeCache(str(cache)),
     }
+    # Pelican's StaticGenerator copies the theme's files after every other generator, at every
+    # build, over the old ones in place: a page loaded meanwhile (the reload after a press of
+    # 好看) could read half a style sheet. Haokan's generator copies them instead, whole and
+    # only when they changed (generator.py); Pelican is left none of them to copy.
+    settings["HAOKAN_THEME_STATIC_PATHS"] = settings["THEME_STATIC_PATHS"]
+    settings["THEME_STATIC_PATHS"] = []
     # Folder pages paginate as Pelican's category pages do.
     settings["PAGINATED_TEMPLATES"] = {**settings["PAGINATED_TEMPLATES"], "folder": None}
     settings["JINJA_GLOBALS"] = {

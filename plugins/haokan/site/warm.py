@@ -12,9 +12,16 @@ the theme, the OPML files, the store, the kept images; a record that changed is 
 itself), reads the marks, and runs the ordinary incremental build with what it holds, so the
 output is `invoke build`'s byte for byte (tests/test_warm.py interleaves marks, unmarks, note
 edits and fetches and compares with a clean build after each). If anything it read has
-changed, it reads everything again, and its note says what changed. Each process builds once,
-answers, and exits without waiting for its teardown (Pelican keeps state between runs in one
-process); the next one is started as soon as a build is done, ready for the next press.
+changed, it reads everything again, and its note says what changed.
+
+It answers as soon as every page that shows entries or marks is on disk (writer.pages_written):
+a reload then shows the mark. What the build does after them trails the answer by a moment: the
+search index (a new note is found a moment later), the status page, the sitemap, removing what
+is gone, and the records the next build plans by, which are written last, so a build stopped
+before them leaves records the next build does not trust (run.py, core/manifest.py). Each
+process builds once, says the settled outcome, and exits without waiting for its teardown
+(Pelican keeps state between runs in one process); the next one is started once the last has
+exited, so it reads what that build left, ready for the next press.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import subprocess
 import sys
 import threading
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -53,11 +61,16 @@ READY = "ready\n"  # what the build process says once it has read ahead
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one warm build did: its stats, or the error that stopped it; and what it noticed."""
+    """What one warm build did: its stats, or the error that stopped it; and what it noticed.
+
+    The answer to a press comes once the pages are on disk: unless the build stopped before
+    them, it is not `settled`, and its stats are the writer's counts so far; the settled
+    outcome follows when the build is done."""
 
     stats: dict[str, Any] | None  # run.BuildStats's fields, or None when the build failed
     error: str | None
     notes: tuple[str, ...]
+    settled: bool = True
 
 
 Stamps = dict[str, object]  # "what\0path" -> how the file stands (digests.stamp)
@@ -136,7 +149,8 @@ def _prepared(settings_file: Path) -> _Ahead | None:
 
 def ready(settings_file: Path) -> None:
     """Be the build process kept ready: read ahead, say so, wait for the word, build once,
-    answer on standard output (one line of JSON), exit."""
+    answer on standard output (a line of JSON once the pages are on disk, one when the build
+    is done), exit."""
     import importlib
 
     answer = os.fdopen(os.dup(1), "w", encoding="utf-8")
@@ -145,8 +159,18 @@ def ready(settings_file: Path) -> None:
     for name in PRELOAD:
         importlib.import_module(name)
     from . import run, world
+    from .writer import pages_written
 
     notes: list[str] = []
+
+    def say(outcome: Outcome) -> None:
+        answer.write(json.dumps(vars(outcome), ensure_ascii=False) + "\n")
+        answer.flush()
+
+    def shown(writer: object, counts: dict[str, int]) -> None:
+        say(Outcome(counts, None, tuple(notes), settled=False))
+
+    pages_written.connect(shown, weak=False)
     ahead = _prepared(settings_file)
     # What was read ahead lives until the process exits: the collector need not look at it
     # again, and it looks at the build's new objects seldom (one build, then the exit).
@@ -172,60 +196,98 @@ def ready(settings_file: Path) -> None:
     except Exception:  # a bug: the reader shows its last lines and goes on serving
         outcome = Outcome(None, traceback.format_exc(limit=-3).strip(), tuple(notes))
     finally:
-        answer.write(json.dumps(vars(outcome), ensure_ascii=False) + "\n")
-        answer.flush()
+        say(outcome)
         sys.stderr.flush()
         os._exit(0)  # the answer is out: no teardown to wait for
 
 
-class WarmBuilder:
-    """Keeps one build process ready for the next press; `build` runs it and readies the next."""
+Process = subprocess.Popen[str]
 
-    def __init__(self, settings_file: Path) -> None:
+
+class WarmBuilder:
+    """Keeps one build process ready for the next press; `build` runs it and, once its build
+    is done, readies the next. `on_settled` hears what a build did after it answered."""
+
+    def __init__(
+        self, settings_file: Path, on_settled: Callable[[Outcome], None] | None = None
+    ) -> None:
         self.settings_file = settings_file.resolve()
+        self.on_settled = on_settled
         self._ready = False  # whether the process kept ready has said so
-        self._next = self._start()
+        self._settling: threading.Thread | None = None  # the last build, after its answer
+        self._last: Outcome | None = None  # the last build's settled outcome
+        self._next: Process | None = self._start()
 
     def wait_ready(self) -> None:
         """Wait until the process kept ready has read ahead (a press before that waits too)."""
-        if not self._ready and self._next.stdout is not None:
+        self.settled()
+        if not self._ready and self._next is not None and self._next.stdout is not None:
             self._ready = self._next.stdout.readline() == READY
 
-    def _start(self) -> subprocess.Popen[str]:
+    def _start(self) -> Process:
         command = [sys.executable, "-m", "haokan", "ready", "--settings", str(self.settings_file)]
         return subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8"
         )
 
     def build(self) -> Outcome:
-        """Build the site now (the incremental build, with what was read ahead)."""
-        process, said_ready = self._next, self._ready
+        """Build the site now (the incremental build, with what was read ahead); return once
+        every page that shows entries or marks is on disk (`settled` waits for the rest)."""
+        self.settled()
+        process, said_ready = self._next or self._start(), self._ready
+        self._next, self._ready = None, False
         stop = threading.Timer(BUILD_TIMEOUT, process.kill)
         stop.start()
         try:
-            assert process.stdin is not None and process.stdout is not None
+            assert process.stdin is not None
             process.stdin.write("build\n")
             process.stdin.flush()
-            line = process.stdout.readline()
-            if line == READY and not said_ready:
-                line = process.stdout.readline()
+            answer = _outcome(process, skip_ready=not said_ready)
         except OSError:
-            line = ""
+            answer = None
+        if answer is not None and not answer.settled:
+            self._settling = threading.Thread(
+                target=self._settle, args=(process, stop, answer), daemon=True
+            )
+            self._settling.start()
+            return answer
+        return self._settle(process, stop, answer)
+
+    def _settle(self, process: Process, stop: threading.Timer, answer: Outcome | None) -> Outcome:
+        """Wait for the build's settled outcome and the process's end, start the next process,
+        and return the outcome (given to `on_settled` when the press was answered before)."""
+        answered = answer is not None and not answer.settled
+        try:
+            if answered:
+                answer = _outcome(process)
+        except OSError:
+            answer = None
         finally:
             stop.cancel()
             _close(process.stdin)
             code = process.wait()
             _close(process.stdout)
-            self._next, self._ready = self._start(), False
-        if not line:
+            self._next = self._start()
+        if answer is None:
             why = f"took over {BUILD_TIMEOUT} s" if code == -9 else f"exit code {code}"
-            return Outcome(None, f"the build process stopped ({why})", ())
-        answer = json.loads(line)
-        return Outcome(answer["stats"], answer["error"], tuple(answer["notes"]))
+            answer = Outcome(None, f"the build process stopped ({why})", ())
+        self._last = answer
+        if answered and self.on_settled is not None:
+            self.on_settled(answer)
+        return answer
+
+    def settled(self) -> Outcome | None:
+        """Wait until the last build is done (and the next process started); return its
+        settled outcome (None before the first build)."""
+        if self._settling is not None:
+            self._settling.join()
+            self._settling = None
+        return self._last
 
     def close(self) -> None:
-        """Stop the process kept ready."""
-        process = self._next
+        """Let the last build finish, then stop the process kept ready."""
+        self.settled()
+        process, self._next = self._next, None
         if process is not None:
             _close(process.stdin)  # it reads EOF and exits
             try:
@@ -234,6 +296,18 @@ class WarmBuilder:
                 process.kill()
                 process.wait()
             _close(process.stdout)
+
+
+def _outcome(process: Process, skip_ready: bool = False) -> Outcome | None:
+    """Return the next outcome the build process says; None when it stopped first."""
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if line == READY and skip_ready:
+        line = process.stdout.readline()
+    if not line:
+        return None
+    said = json.loads(line)
+    return Outcome(said["stats"], said["error"], tuple(said["notes"]), said["settled"])
 
 
 def _close(stream: IO[str] | None) -> None:

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
+from blinker import signal
 from feedgenerator import Rss201rev2Feed
 from pelican.writers import FileOverwriteFailedError, Writer
 
@@ -46,6 +47,14 @@ from .pool import RenderPool, machine_workers
 
 # Pages made from the list of articles; with the feeds, they stand while that list does.
 LIST_TEMPLATES = frozenset({"category.html", "index.html", "folder.html"})
+
+# Sent once every page that shows entries or marks is on disk, with the counts so far; what
+# follows it (the search index, the status page, the sitemap, the manifest) can trail it: the
+# warm builder answers a press of 好看 on it (warm.py). Sent only by a build on top of the last
+# one (the same code, theme and settings, its files as it left them), which renders a few
+# pages: otherwise it renders them all, and the owner's static files (STATIC_PATHS), which
+# Pelican copies after every generator, may be new too.
+pages_written = signal("haokan_pages_written")
 
 # What rendering one page did: its name, its record, the files it wrote, the counts.
 Rendered = tuple[str, Call, dict[str, Stamp], dict[str, int]]
@@ -74,7 +83,8 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
         self.site = site_digest(self.settings)
         self.contract = theme_contract(Path(self.settings["THEME"]))
         self.previous = load_manifest(self.path)
-        if self.previous.site != self.site:  # other code, theme or settings: no page stands
+        self.same_site = self.previous.site == self.site
+        if not self.same_site:  # other code, theme or settings: no page stands
             self.previous = dataclasses.replace(self.previous, calls={})
         self.calls: dict[str, Call] = {}
         self.files: dict[str, Stamp] = {}
@@ -84,8 +94,16 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
         self.fingerprints = Fingerprints()
         workers = self.settings["HAOKAN"].build_workers or machine_workers()
         self.pool: RenderPool[Rendered] = RenderPool(workers)
+        self.processes = 1  # that rendered the pages: the most any of the pool's runs had
 
     # --- the manifest ---------------------------------------------------------------------
+
+    def pages_done(self) -> None:
+        """Render the pages queued so far (on every core); say that they are on disk when this
+        build builds on the last one."""
+        self._take_rendered()
+        if self.same_site and self._plan is not None and self._plan.standing:
+            pages_written.send(self, counts=dict(self.stats))
 
     def finish(self) -> None:
         """Render the queued pages (on every core), keep what a partial build did not redo,
@@ -113,7 +131,7 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
             plan.articles,
             self.calls,
             self.files,
-            manifest.Stats(**self.stats, processes=self.pool.processes),
+            manifest.Stats(**self.stats, processes=self.processes),
         )
         write_atomically(self.path, json.dumps(record.to_json(), separators=(",", ":")).encode())
         # What reading it back would make (tests/test_manifest.py, the round trip): not read.
@@ -121,7 +139,9 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
 
     def _take_rendered(self) -> None:
         """Render the queued pages (pool.py) and record what each did, in the order queued."""
-        for name, call, files, stats in self.pool.run():
+        rendered = self.pool.run()
+        self.processes = max(self.processes, self.pool.processes)
+        for name, call, files, stats in rendered:
             self.calls[name] = call
             for file in files:  # Pelican's rule, across workers: no file written twice
                 if file in self.files:
