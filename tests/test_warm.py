@@ -216,3 +216,26 @@ def test_a_build_that_fails_after_its_answer_is_heard_and_the_next_press_builds(
     commands.mark(reading.hk, URLS[6], "and built again", "")
     reading.warm_build()
     reading.assert_clean()
+
+
+def test_the_output_deleted_before_the_press_is_built_again_whole(reading):
+    """How the last build's files stood is looked at ahead; a folder deleted since is seen."""
+    reading.warm_build()
+    reading.builder.wait_ready()
+    shutil.rmtree(reading.site.output)
+    commands.mark(reading.hk, URLS[7], "after the output was deleted", "")
+    reading.warm_build()
+    reading.assert_clean()
+
+
+def test_a_page_changed_by_hand_before_the_press_is_mended_by_the_next_one(reading):
+    """A file changed by hand after the look ahead goes unseen by that press, not by the next."""
+    reading.warm_build()
+    reading.builder.wait_ready()
+    (page,) = reading.site.output.glob("articles/post-1-1-*/index.html")
+    page.write_text("edited by hand")
+    commands.mark(reading.hk, URLS[8], "one press", "")
+    reading.warm_build()
+    commands.mark(reading.hk, URLS[8], "and the next", "")
+    reading.warm_build()
+    reading.assert_clean()

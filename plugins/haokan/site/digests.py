@@ -222,6 +222,31 @@ def stamps_in(folder: str | Path, names: Iterable[str]) -> dict[str, Stamp | Non
     return found
 
 
+# By output folder: how the last build's files stood when the warm builder read ahead, with
+# the manifest they were held to and how the folder itself stood (site/warm.py).
+_looked: dict[str, tuple[Manifest, Stamp | None, dict[str, Stamp | None]]] = {}
+
+
+def look_ahead(output: str | Path, previous: Manifest) -> None:
+    """Look now at how the files of the last build into `output` stand, for the next build to
+    take instead of looking again (the warm builder, before the press: site/warm.py)."""
+    folder = os.path.realpath(output)
+    _looked[folder] = (previous, stamp(folder), stamps_in(folder, previous.files))
+
+
+def standing_files(output: str | Path, previous: Manifest) -> dict[str, Stamp | None]:
+    """Return how the files of the last build into `output` stand: as looked at ahead, if that
+    was against the same manifest and the folder stands as it did (nothing built into it
+    since, not deleted), else looked at now. Only a file changed by hand between the two goes
+    unseen, until the next build looks (the warm builder starts its next process only once
+    the last build is done)."""
+    folder = os.path.realpath(output)
+    looked = _looked.pop(folder, None)
+    if looked is not None and looked[0] is previous and looked[1] == stamp(folder):
+        return looked[2]
+    return stamps_in(folder, previous.files)
+
+
 def forget_pages(settings: Mapping[str, Any]) -> None:
     """Make the next build render every page again (it still removes what is gone)."""
     path = manifest_of(settings)

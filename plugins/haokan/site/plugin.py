@@ -24,7 +24,7 @@ from ..core.errors import SettingsError
 from ..core.settings import Settings
 from ..storage.store import Store
 from .articles import ArticleMaker
-from .digests import load_manifest, manifest_of, site_digest, stamps_in, theme_contract
+from .digests import load_manifest, manifest_of, site_digest, standing_files, theme_contract
 from .handoff import hand_over
 from .picking import choose_for
 from .trims import trim
@@ -84,7 +84,7 @@ def _plan(settings: dict[str, Any], pages: list[tuple[str, str, str]]) -> manife
     """Return what this build must redo, against the manifest of the last build."""
     previous = load_manifest(manifest_of(settings))
     output = settings["OUTPUT_PATH"]
-    standing = manifest.intact(previous.files, stamps_in(output, previous.files))
+    standing = manifest.intact(previous.files, standing_files(output, previous))
     untouched = standing and bool(theme_contract(Path(settings["THEME"])))
     return manifest.plan(previous, site_digest(settings), pages, untouched, standing)
 

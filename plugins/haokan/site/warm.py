@@ -114,7 +114,8 @@ class _Ahead:
             if _stamps(self.hk, self.theme) == self.stamps:
                 break
         # Read once while they stand (storage/stamped.py): a file changed since is read again.
-        digests.load_manifest(digests.manifest_path(self.hk.store, self.hk.output))
+        last = digests.load_manifest(digests.manifest_path(self.hk.store, self.hk.output))
+        digests.look_ahead(self.hk.output, last)
         picking.read_ahead(self.hk)
 
     def rehearse(self) -> None:
