@@ -544,7 +544,8 @@ def main() -> None:
             rows.append(("Hugo, Markdown", hugo_s, "plain Pelican, Markdown", pelican_s, ""))
             # The feeds-only site: Hugo's entries have no image files to copy either.
             ours_s, theirs_s, where = versus_hugo(feeds_only, Path(folder) / "hugo")
-            rows.append(("clean build vs Hugo", ours_s, f"Hugo, output on {where}", theirs_s, "≤ 1.0"))
+            anchor = f"Hugo, output on {where}"
+            rows.append(("clean build vs Hugo", ours_s, anchor, theirs_s, "≤ 1.0"))
         server.shutdown()
         rows += history(Path(folder) / "history", *size["history"])
         if not quick:
