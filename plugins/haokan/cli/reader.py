@@ -80,7 +80,7 @@ class ReaderServer(ThreadingHTTPServer):
 
     def settled(self, outcome: Outcome) -> None:
         """Log what a rebuild that had answered did after: its error is the owner's to see
-        (the pages were written; the next build does not trust the records it left)."""
+        (the pages were written; the next press builds again from what this build left)."""
         if outcome.error is not None:
             console.print(
                 f"The rebuild failed after writing the pages: {outcome.error}", soft_wrap=True
