@@ -54,7 +54,7 @@ class ReaderServer(ThreadingHTTPServer):
         self.hk = hk
         self.token = secrets.token_urlsafe(24)
         self.lock = threading.Lock()
-        self.builder = WarmBuilder(hk.source, on_settled=self.settled)
+        self.builder = WarmBuilder(hk.source, on_settled=self.log_after_answer)
 
     @property
     def origin_hosts(self) -> set[str]:
@@ -78,7 +78,7 @@ class ReaderServer(ThreadingHTTPServer):
             f"Rebuilt in {time.monotonic() - started:.2f} s: {stats['written']} files written."
         )
 
-    def settled(self, outcome: Outcome) -> None:
+    def log_after_answer(self, outcome: Outcome) -> None:
         """Log what a rebuild that had answered did after: its error is the owner's to see
         (the pages were written; the next press builds again from what this build left)."""
         if outcome.error is not None:
