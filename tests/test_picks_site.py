@@ -117,3 +117,33 @@ def test_the_picks_page_in_chromium(demos, javascript):
                 served.close()
         browser.close()
     assert problems == []
+
+
+def test_chosen_in_a_process_of_its_own_the_choice_is_the_same(demos):
+    """What a build does while 精选 is made anew elsewhere (site/picking.py) changes nothing
+    of what is chosen or kept: the same build, the same records beside the store."""
+    from haokan.core.assemble import assemble
+    from haokan.site import picking, plugin, run, world
+    from haokan.storage.settings_file import load
+
+    site, _ = demos
+    hk = load(site.settings)
+    build = assemble(world.read_world(hk), plugin.options_of(hk, run.pelican_settings(hk)))
+    kept = (picking.record_of(hk), picking.index_of(hk))
+
+    picking.forget_choices(hk)
+    here = picking.Choosing(build, hk, workers=1, fork_from=1)
+    assert not here.apart
+    chosen_here = here.result()
+    records_here = [path.read_bytes() for path in kept]
+
+    picking.forget_choices(hk)
+    elsewhere = picking.Choosing(build, hk, workers=2, fork_from=1)
+    assert elsewhere.apart  # forked: this process goes on meanwhile
+    chosen_elsewhere = elsewhere.result()
+    assert not elsewhere.apart
+    assert chosen_elsewhere.picks and chosen_elsewhere == chosen_here
+    assert [path.read_bytes() for path in kept] == records_here
+
+    # Nothing to make anew (the records hold): chosen here, at once, whatever the cores.
+    assert not picking.Choosing(build, hk, workers=2, fork_from=1).apart

@@ -6,7 +6,7 @@ import os
 import pytest
 
 from conftest import Reply, make_site, numbered_rss, tree
-from haokan.site.pool import FORK_FROM, RenderPool
+from haokan.site.pool import FORK_FROM, Ahead, RenderPool
 
 
 def test_the_queue_comes_back_in_order_whoever_ran_it():
@@ -71,3 +71,12 @@ def test_one_worker_and_two_build_the_same_site_byte_for_byte(server, tmp_path):
     again = site.built("--clean", settings=conf)
     assert again.processes == 2
     assert tree(site.root / "two") == tree(site.output)
+
+
+def test_work_ahead_runs_in_a_process_of_its_own_and_brings_back_its_result_or_error():
+    assert Ahead(os.getpid).result() != os.getpid()
+    inherited = {"read": "in the forked process, not pickled"}
+    assert Ahead(lambda: inherited["read"].upper()).result() == "IN THE FORKED PROCESS, NOT PICKLED"
+    failing = Ahead(lambda: 1 // 0)
+    with pytest.raises(ZeroDivisionError):
+        failing.result()

@@ -58,6 +58,7 @@ class ArticleMaker:
         # Pelican works out every article's URL through its full metadata; with {slug} alone
         # the answer is a format away.
         self.paths = (url, save_as) if _only_slug(url) and _only_slug(save_as) else None
+        self._ahead: dict[str, tuple[ArticlePage, Article]] = {}
 
     def _category(self, name: str) -> Category:
         return self.categories.get(name) or self.categories.setdefault(
@@ -94,5 +95,28 @@ class ArticleMaker:
         )
 
     def make_all(self, pages: Sequence[ArticlePage], html: Mapping[str, str]) -> list[Article]:
-        """Return the Articles of `pages`, each with its HTML by slug."""
-        return [self.make(page, html.get(page.slug, "")) for page in pages]
+        """Return the Articles of `pages`, each with its HTML by slug (none needed for a page
+        whose Article was made ahead)."""
+        return [self._taken(page) or self.make(page, html.get(page.slug, "")) for page in pages]
+
+    def make_ahead(self, pages: Sequence[ArticlePage], html: Mapping[str, str]) -> None:
+        """Make the Articles of `pages` now, before their "More like this" is known: `make_all`
+        then takes each for its page with that list (site/plugin.py: while 精选 is chosen)."""
+        for page in pages:
+            self._ahead[page.slug] = page, self.make(page, html.get(page.slug, ""))
+
+    def made(self, slug: str) -> bool:
+        """Return True if the Article of the page `slug` was made ahead."""
+        return slug in self._ahead
+
+    def _taken(self, page: ArticlePage) -> Article | None:
+        """Return the Article made ahead of `page` without its "More like this", now carrying
+        `page`; None if there is none. An Article is made of the page's entry, text, date,
+        source and images, never of that list (nor of the digest that covers it)."""
+        before, article = self._ahead.pop(page.slug, (None, None))
+        if before is None or article is None:
+            return None
+        if before.row is not page.row or before.images != page.images:
+            return None  # not the page it was made of
+        article.haokan = article.metadata["haokan"] = page
+        return article

@@ -26,7 +26,8 @@ from ..storage.store import Store
 from .articles import ArticleMaker
 from .digests import load_manifest, manifest_of, site_digest, standing_files, theme_contract
 from .handoff import hand_over
-from .picking import choose_for
+from .picking import Choosing
+from .pool import build_workers
 from .trims import trim
 from .world import read_world
 
@@ -104,16 +105,19 @@ def add_entries(generator: ArticlesGenerator) -> None:
     """Add stored entries of current subscriptions as Articles, with who recommended them."""
     settings = generator.settings
     hk = haokan_settings(settings)
-    build = choose_for(assemble(read_world(hk), options_of(hk, settings)), hk)
+    build = assemble(read_world(hk), options_of(hk, settings))
+    picking = Choosing(build, hk, workers=build_workers(hk))
+    maker = ArticleMaker(settings, generator.context, generator.path, build.media)
+    if picking.apart:
+        # While 精选 is chosen in a process of its own, make every page's Article: only what
+        # it shows in "More like this" is then missing, and it is the same Article with it.
+        maker.make_ahead(build.pages, _contents(hk, [p.slug for p in build.pages]))
+    build = picking.result()
     # When every list page and feed of the last build still stands (same entries, same site),
     # only the articles whose own page changed are handed to Pelican (core/manifest.py).
     plan = _plan(settings, [(p.slug, p.list_digest, p.page_digest) for p in build.pages])
     wanted = [p for p in build.pages if plan.renders(p.slug, p.page_digest)]
-    html = {}
-    if wanted:
-        with Store(hk.store) as store:
-            html = store.contents([p.slug for p in wanted])
-    maker = ArticleMaker(settings, generator.context, generator.path, build.media)
+    html = _contents(hk, [p.slug for p in wanted if not maker.made(p.slug)])
     generator.articles.extend(maker.make_all(wanted, html))
     generator.articles = order_content(generator.articles, settings["ARTICLE_ORDER_BY"])
     hand_over(generator.context, build, plan)
@@ -124,6 +128,14 @@ def add_entries(generator: ArticlesGenerator) -> None:
         len(build.items),
         len(build.friends),
     )
+
+
+def _contents(hk: Settings, slugs: list[str]) -> dict[str, str]:
+    """Return the sanitized HTML of the entries of these pages, by slug."""
+    if not slugs:
+        return {}
+    with Store(hk.store) as store:
+        return store.contents(slugs)
 
 
 def get_writer(pelican: Any) -> type[Writer]:

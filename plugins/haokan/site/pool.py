@@ -21,6 +21,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Generic, TypeVar
 
+from ..core.settings import Settings
+
 Result = TypeVar("Result")
 
 # The queue, its spans, and the next span to take: set before the workers are forked, read
@@ -41,6 +43,12 @@ def machine_workers() -> int:
     return os.cpu_count() or 1
 
 
+def build_workers(hk: Settings) -> int:
+    """Return how many processes a build renders its pages on (HAOKAN_BUILD_WORKERS, else
+    every core)."""
+    return hk.build_workers or machine_workers()
+
+
 def _take() -> list[tuple[int, list[object]]]:
     """Render spans until none is left, each taken as the next one nobody took; return each
     span's results by its number."""
@@ -52,6 +60,35 @@ def _take() -> list[tuple[int, list[object]]]:
         if k >= len(_SPANS):
             return done
         done.append((k, [_JOBS[i]() for i in range(*_SPANS[k])]))
+
+
+_AHEAD: Callable[[], object] | None = None  # the work an `Ahead` forks its process for
+
+
+def _ahead() -> object:
+    assert _AHEAD is not None
+    return _AHEAD()
+
+
+class Ahead(Generic[Result]):
+    """One piece of work done in a process of its own, forked now (it inherits what `work`
+    reads; nothing is pickled on the way in), while this one goes on; `result` waits for it
+    and returns what it returned, or raises what it raised."""
+
+    def __init__(self, work: Callable[[], Result]) -> None:
+        global _AHEAD
+        sys.stdout.flush()  # nothing buffered is written twice by the forked process
+        sys.stderr.flush()
+        pool = ProcessPoolExecutor(1, multiprocessing.get_context("fork"))
+        _AHEAD = work
+        try:
+            self._future = pool.submit(_ahead)  # forks the process, which takes _AHEAD
+        finally:
+            _AHEAD = None
+            pool.shutdown(wait=False)  # the process exits once the work is done
+
+    def result(self) -> Result:
+        return self._future.result()  # type: ignore[return-value]
 
 
 class RenderPool(Generic[Result]):

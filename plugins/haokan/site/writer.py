@@ -43,7 +43,7 @@ from .digests import (
     theme_contract,
 )
 from .handoff import received
-from .pool import RenderPool, machine_workers
+from .pool import RenderPool, build_workers
 
 # Pages made from the list of articles; with the feeds, they stand while that list does.
 LIST_TEMPLATES = frozenset({"category.html", "index.html", "folder.html"})
@@ -92,8 +92,7 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
         self._call_files: list[str] | None = None
         self._plan: Plan | None = None
         self.fingerprints = Fingerprints()
-        workers = self.settings["HAOKAN"].build_workers or machine_workers()
-        self.pool: RenderPool[Rendered] = RenderPool(workers)
+        self.pool: RenderPool[Rendered] = RenderPool(build_workers(self.settings["HAOKAN"]))
         self.processes = 1  # that rendered the pages: the most any of the pool's runs had
 
     # --- the manifest ---------------------------------------------------------------------
