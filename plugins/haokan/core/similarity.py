@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 import bm25s
@@ -33,8 +34,11 @@ KEYWORDS = 40  # a document is known by its rarest tokens: what tells it apart
 
 def tokens(text: str) -> list[str]:
     """Return the tokens of `text`: CJK runs as character bigrams, other words whole."""
+    runs = _RUNS.findall(text.lower())
+    if _CJK.search(text) is None:  # no run to split: the words, in one pass
+        return [run for run in runs if run not in STOPWORDS]
     found: list[str] = []
-    for run in _RUNS.findall(text.lower()):
+    for run in runs:
         if _CJK.match(run):
             found += [run[i : i + 2] for i in range(len(run) - 1)] or [run]
         elif run not in STOPWORDS:
@@ -68,14 +72,14 @@ class Index:
 
     def __init__(self, documents: Sequence[Sequence[str]]) -> None:
         distinct = [set(document) for document in documents]
-        frequency: Counter[str] = Counter()
-        for words in distinct:
-            frequency.update(words)
+        frequency = Counter(chain.from_iterable(distinct))
         # Rarest first, ties by the token: one sort of the vocabulary, then a lookup per token.
         # A token of one document alone comes last: it is rare, but it makes nothing alike.
         vocabulary = sorted(frequency, key=lambda t: (frequency[t] == 1, frequency[t], t))
         self._know(len(documents), vocabulary, [frequency[t] for t in vocabulary])
-        self.keywords = [self.distinctive(words, KEYWORDS) for words in distinct]
+        # Every token of an indexed document is ranked: its rarest are a sort away.
+        rank = self._rank.__getitem__
+        self.keywords = [sorted(words, key=rank)[:KEYWORDS] for words in distinct]
         self.languages = [_language_of(d) for d in documents]
         self._index_keywords()
 
