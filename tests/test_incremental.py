@@ -209,6 +209,7 @@ def test_reusable_templates_read_only_what_their_digest_covers():
         "COUNT_FORMS",
         "HTML_LANG",
         "HAOKAN",
+        "once",
         "output_file",
         "SITEURL",
     }
@@ -235,6 +236,29 @@ def test_reusable_templates_read_only_what_their_digest_covers():
             if not v.isupper() and v not in site_wide | passed[name] | set(reads)
         }
         assert unexpected == set(), (name, unexpected)
+
+
+def test_parts_rendered_once_a_build_read_only_their_arguments_and_the_site_wide():
+    """base.html's `once` renders a macro once a build for each set of its arguments (the
+    parts of every page that depend only on its depth and kind), so such a macro must read
+    nothing else that differs from page to page; this fails when one starts to."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "theme" / "templates"))
+    tree = env.parse(env.loader.get_source(env, "base.html")[0])
+    macros = {macro.name: macro for macro in tree.find_all(jinja2.nodes.Macro)}
+    calls = [
+        call
+        for call in tree.find_all(jinja2.nodes.Call)
+        if isinstance(call.node, jinja2.nodes.Name) and call.node.name == "once"
+    ]
+    assert {call.args[1].name for call in calls} == {"page_links", "page_top", "page_end"}
+    site_wide = {"T", "N", "COUNT_FORMS", "HTML_LANG", "HAOKAN"}
+    for call in calls:
+        macro = macros[call.args[1].name]
+        arguments = {a.name for a in macro.args}
+        assert [a.name for a in call.args[2:]] == [a.name for a in macro.args]  # all of them
+        names = {n.name for n in macro.find_all(jinja2.nodes.Name) if n.ctx == "load"}
+        per_page = {n for n in names - arguments if n not in site_wide and not n.isupper()}
+        assert per_page | ({"SITEURL"} & names - arguments) == set(), (macro.name, per_page)
 
 
 def test_old_entries_leave_the_window_for_the_archive_and_stay_stored(server, tmp_path):

@@ -78,7 +78,23 @@ def configure(pelican: Any) -> None:
         "COUNT_FORMS": catalog.COUNTS[hk.lang],  # the same, for the scripts
         "HTML_LANG": catalog.HTML_LANG[hk.lang],
         "OWN_FEED_TITLE": ownfeed.title(hk.site_name),
+        "once": Once(),
     }
+
+
+class Once:
+    """What the theme's `once` is: a macro's output rendered once a build for each set of its
+    arguments (the parts of every page that only depend on its depth and kind: base.html)."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[object, ...], object] = {}
+
+    def __call__(self, name: str, macro: Any, *arguments: object) -> object:
+        key = (name, *arguments)
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = macro(*arguments)
+        return made
 
 
 def _plan(settings: dict[str, Any], pages: list[tuple[str, str, str]]) -> manifest.Plan:
