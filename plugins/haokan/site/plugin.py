@@ -62,6 +62,9 @@ def configure(pelican: Any) -> None:
         **settings.get("JINJA_ENVIRONMENT", {}),
         "autoescape": True,
         "bytecode_cache": FileSystemBytecodeCache(str(cache)),
+        # A build loads each template once: Jinja need not stat it again at every page that
+        # extends or imports it (12,000 stats at 5,000 entries).
+        "auto_reload": False,
     }
     # Pelican's StaticGenerator copies the theme's files after every other generator, at every
     # build, over the old ones in place: a page loaded meanwhile (the reload after a press of
