@@ -80,3 +80,16 @@ def test_work_ahead_runs_in_a_process_of_its_own_and_brings_back_its_result_or_e
     failing = Ahead(lambda: 1 // 0)
     with pytest.raises(ZeroDivisionError):
         failing.result()
+
+
+def test_jobs_run_meanwhile_are_not_run_again_and_those_that_wait_run_last():
+    ran: list[int] = []
+    pool: RenderPool[int] = RenderPool(1)
+    for n in range(6):
+        pool.add(lambda n=n: ran.append(n) or n, waits=n % 2 == 0)
+    turns = iter([True, True, True, False])  # busy for three jobs' turns, then done
+    pool.run_while(lambda: next(turns))
+    assert ran == [1]  # the first three turns: 0 waits, 1 runs, 2 waits; then no longer busy
+    pool.add(lambda: ran.append(6) or 6)
+    assert pool.run() == [0, 1, 2, 3, 4, 5, 6]  # every result, in the order queued
+    assert ran == [1, 0, 2, 3, 4, 5, 6]  # each once: the rest after

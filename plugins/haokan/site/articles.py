@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,5 +118,15 @@ class ArticleMaker:
             return None
         if before.row is not page.row or before.images != page.images:
             return None  # not the page it was made of
-        article.haokan = article.metadata["haokan"] = page
+        carry([article], [page])
         return article
+
+
+def carry(articles: Iterable[Article], pages: Iterable[ArticlePage]) -> None:
+    """Have each Article carry the page of its slug among `pages` (its "More like this" made
+    since: an Article is made of the page's entry, text, date, source and images only)."""
+    by_slug = {page.slug: page for page in pages}
+    for article in articles:
+        if isinstance(getattr(article, "haokan", None), ArticlePage):  # one of ours
+            page = by_slug[article.slug]
+            article.haokan = article.metadata["haokan"] = page

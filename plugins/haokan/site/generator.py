@@ -53,7 +53,14 @@ class HaokanGenerator(Generator):  # type: ignore[misc]
     """Write the social page (index.html), friends' pages, avatars and the owner's 好看 feeds."""
 
     def generate_output(self, writer: Any) -> None:
-        build = received(self.context).build
+        handoff = received(self.context)
+        if handoff.pending:
+            # 精选 and "More like this" are still being chosen (site/plugin.py): render the
+            # pages Pelican queued that do not show them meanwhile, then take them.
+            if isinstance(writer, IncrementalWriter):
+                writer.render_meanwhile(handoff.busy)
+            handoff.join()
+        build = handoff.build
         hk: Settings = self.settings["HAOKAN"]
         self._social_pages(writer, build, hk)
         if hk.picks:

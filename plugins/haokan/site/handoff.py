@@ -8,8 +8,7 @@ this accessor pair: nothing else of Haokan's is read from the context.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from ..core.build import Build
 from ..core.manifest import Plan
@@ -17,17 +16,48 @@ from ..core.manifest import Plan
 _KEY = "haokan"
 
 
-@dataclass(frozen=True)
+class Later(Protocol):
+    """What a build waits for while its pages are queued: each page's "More like this" and
+    the 精选, chosen in a process of their own (site/plugin.py)."""
+
+    def busy(self) -> bool:
+        """Return True while they are still being chosen."""
+
+    def join(self) -> tuple[Build, Plan]:
+        """Wait for them; return the build and the plan with them."""
+
+
 class Handoff:
-    """What the article step made for the pages, the feeds and the writer."""
+    """What the article step made for the pages, the feeds and the writer.
 
-    build: Build
-    plan: Plan
+    While a `later` is pending, `build` lacks only the 精选 and each page's "More like this",
+    which only the article pages and the 精选 page show; `join` (Haokan's generator, before
+    it writes its pages) completes the build and the plan (its article pages' digests)."""
+
+    def __init__(self, build: Build, plan: Plan, later: Later | None = None) -> None:
+        self.build, self.plan, self._later = build, plan, later
+
+    @property
+    def pending(self) -> bool:
+        """Return True until the build is complete."""
+        return self._later is not None
+
+    def busy(self) -> bool:
+        """Return True while what the build waits for is still being made."""
+        return self._later is not None and self._later.busy()
+
+    def join(self) -> None:
+        """Complete the build and the plan (waiting for them if need be)."""
+        if self._later is not None:
+            self.build, self.plan = self._later.join()
+            self._later = None
 
 
-def hand_over(context: dict[str, Any], build: Build, plan: Plan) -> None:
+def hand_over(
+    context: dict[str, Any], build: Build, plan: Plan, later: Later | None = None
+) -> None:
     """Put this build's values where the generators and the writer find them."""
-    context[_KEY] = Handoff(build, plan)
+    context[_KEY] = Handoff(build, plan, later)
 
 
 def received(context: dict[str, Any]) -> Handoff:

@@ -211,8 +211,12 @@ class Choosing:
 
     @property
     def apart(self) -> bool:
-        """Return True while 精选 is being chosen in a process of its own."""
+        """Return True while 精选 is being chosen in a process of its own (until `result`)."""
         return self._apart is not None and self._done is None
+
+    def busy(self) -> bool:
+        """Return True while that process is still choosing."""
+        return self._apart is not None and self._done is None and not self._apart.done()
 
     def result(self) -> Build:
         """Return the build with its 精选 and "More like this" (once chosen, if apart)."""

@@ -7,23 +7,25 @@ generator (generator.py) and writer (writer.py), which take the build from the h
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 from typing import Any
 
 from jinja2 import FileSystemBytecodeCache
 from pelican import signals
+from pelican.contents import Article
 from pelican.generators import ArticlesGenerator, Generator
 from pelican.utils import order_content
 from pelican.writers import Writer
 
 from ..core import catalog, manifest, ownfeed
 from ..core.assemble import assemble
-from ..core.build import Options
+from ..core.build import Build, Options
 from ..core.errors import SettingsError
 from ..core.settings import Settings
 from ..storage.store import Store
-from .articles import ArticleMaker
+from .articles import ArticleMaker, carry
 from .digests import load_manifest, manifest_of, site_digest, standing_files, theme_contract
 from .handoff import hand_over
 from .picking import Choosing
@@ -127,11 +129,18 @@ def add_entries(generator: ArticlesGenerator) -> None:
     build = assemble(read_world(hk), options_of(hk, settings))
     picking = Choosing(build, hk, workers=build_workers(hk))
     maker = ArticleMaker(settings, generator.context, generator.path, build.media)
+    later = None
     if picking.apart:
         # While 精选 is chosen in a process of its own, make every page's Article: only what
         # it shows in "More like this" is then missing, and it is the same Article with it.
         maker.make_ahead(build.pages, _contents(hk, [p.slug for p in build.pages]))
-    build = picking.result()
+        if _fresh(settings):
+            # Nothing of the last build can be reused, so no page's digest is needed before
+            # it is rendered: the build goes on, and waits only to render the article pages
+            # and Haokan's own (site/generator.py).
+            later = _Later(picking, generator.articles)
+    if later is None:
+        build = picking.result()
     # When every list page and feed of the last build still stands (same entries, same site),
     # only the articles whose own page changed are handed to Pelican (core/manifest.py).
     plan = _plan(settings, [(p.slug, p.list_digest, p.page_digest) for p in build.pages])
@@ -139,7 +148,9 @@ def add_entries(generator: ArticlesGenerator) -> None:
     html = _contents(hk, [p.slug for p in wanted if not maker.made(p.slug)])
     generator.articles.extend(maker.make_all(wanted, html))
     generator.articles = order_content(generator.articles, settings["ARTICLE_ORDER_BY"])
-    hand_over(generator.context, build, plan)
+    if later is not None:
+        later.plan, later.articles = plan, generator.articles
+    hand_over(generator.context, build, plan, later)
     generator.context["haokan_friends"] = {f.slug: f for f in build.friends}  # for the theme
     log.info(
         "Haokan: %d entries, %d social items, %d friends",
@@ -147,6 +158,34 @@ def add_entries(generator: ArticlesGenerator) -> None:
         len(build.items),
         len(build.friends),
     )
+
+
+def _fresh(settings: dict[str, Any]) -> bool:
+    """Return True when no page of the last build can be reused (there was none, or it was
+    made by other code, theme or settings): every page is rendered."""
+    previous = load_manifest(manifest_of(settings))
+    return not previous.calls or previous.site != site_digest(settings)
+
+
+class _Later:
+    """The 精选 and each page's "More like this" a build waits for (handoff.Later): chosen in
+    a process of their own while Pelican queues its pages (site/picking.py)."""
+
+    def __init__(self, picking: Choosing, articles: list[Article]) -> None:
+        self.picking, self.articles = picking, articles
+        self.plan: manifest.Plan | None = None
+
+    def busy(self) -> bool:
+        return self.picking.busy()
+
+    def join(self) -> tuple[Build, manifest.Plan]:
+        """Return the build with them, its Articles carrying their pages with their lists,
+        and the plan with those pages' digests."""
+        build = self.picking.result()
+        carry(self.articles, build.pages)
+        assert self.plan is not None
+        digests = {page.slug: page.page_digest for page in build.pages}
+        return build, dataclasses.replace(self.plan, articles=digests)
 
 
 def _contents(hk: Settings, slugs: list[str]) -> dict[str, str]:

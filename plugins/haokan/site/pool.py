@@ -87,6 +87,10 @@ class Ahead(Generic[Result]):
             _AHEAD = None
             pool.shutdown(wait=False)  # the process exits once the work is done
 
+    def done(self) -> bool:
+        """Return True once the work is done (or failed)."""
+        return self._future.done()
+
     def result(self) -> Result:
         return self._future.result()  # type: ignore[return-value]
 
@@ -98,18 +102,38 @@ class RenderPool(Generic[Result]):
         self.workers, self.fork_from = workers, fork_from
         self.jobs: list[Callable[[], Result]] = []
         self.processes = 1  # that ran the last queue
+        self._waiting: set[int] = set()  # the jobs that wait for what `run_while` waits for
+        self._done: dict[int, Result] = {}  # the results of the jobs `run_while` ran
 
-    def add(self, job: Callable[[], Result]) -> None:
+    def add(self, job: Callable[[], Result], waits: bool = False) -> None:
+        if waits:
+            self._waiting.add(len(self.jobs))
         self.jobs.append(job)
 
+    def run_while(self, busy: Callable[[], bool]) -> None:
+        """Run the queued jobs that do not wait, here, in order, while `busy()` (another process
+        makes what the others wait for: site/picking.py); `run` runs the rest."""
+        for position, job in enumerate(self.jobs):
+            if not busy():
+                return
+            if position not in self._waiting and position not in self._done:
+                self._done[position] = job()
+
     def run(self) -> list[Result]:
-        """Run every queued job; return their results in the order queued.
+        """Run every queued job not run yet; return the results of all in the order queued."""
+        jobs, done = self.jobs, self._done
+        self.jobs, self._done, self._waiting = [], {}, set()
+        left = [position for position in range(len(jobs)) if position not in done]
+        done.update(zip(left, self._run([jobs[position] for position in left]), strict=True))
+        return [done[position] for position in range(len(jobs))]
+
+    def _run(self, jobs: list[Callable[[], Result]]) -> list[Result]:
+        """Run `jobs`; return their results in order.
 
         The build is one of the workers: it forks the others, and all take spans of the
         queue in turn until none is left (the build's own memory is not copied for a worker
         that would only wait)."""
         global _JOBS, _SPANS, _NEXT
-        jobs, self.jobs = self.jobs, []
         if self.workers < 2 or len(jobs) < self.fork_from or not hasattr(os, "fork"):
             self.processes = 1
             return [job() for job in jobs]

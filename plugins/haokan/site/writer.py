@@ -23,7 +23,7 @@ import dataclasses
 import io
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
@@ -42,7 +42,7 @@ from .digests import (
     stamp,
     theme_contract,
 )
-from .handoff import received
+from .handoff import Handoff, received
 from .pool import RenderPool, build_workers
 
 # Pages made from the list of articles; with the feeds, they stand while that list does.
@@ -90,10 +90,19 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
         self.files: dict[str, Stamp] = {}
         self.stats = {"written": 0, "unchanged": 0, "reused": 0, "removed": 0}
         self._call_files: list[str] | None = None
-        self._plan: Plan | None = None
+        self._handoff: Handoff | None = None  # the build's (taken with the first page)
         self.fingerprints = Fingerprints()
         self.pool: RenderPool[Rendered] = RenderPool(build_workers(self.settings["HAOKAN"]))
         self.processes = 1  # that rendered the pages: the most any of the pool's runs had
+
+    @property
+    def _plan(self) -> Plan | None:
+        return self._handoff.plan if self._handoff is not None else None
+
+    def render_meanwhile(self, busy: Callable[[], bool]) -> None:
+        """Render the pages queued so far that do not wait, here, while `busy()` (what the
+        others wait for is being made in another process: site/generator.py)."""
+        self.pool.run_while(busy)
 
     # --- the manifest ---------------------------------------------------------------------
 
@@ -243,11 +252,11 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
 
     def _standing(self, context: dict[str, Any], list_output: bool) -> bool:
         """Return True for a list page or feed that a partial build keeps from the last one."""
-        if self._plan is None:
+        if self._handoff is None:
             # Pelican builds the writer after the context but hands it only to each write:
-            # the plan comes with the first one.
-            self._plan = received(context).plan
-        return list_output and self._plan.partial
+            # the build's values come with the first one.
+            self._handoff = received(context)
+        return list_output and self._handoff.plan.partial
 
     def write_file(
         self,
@@ -264,12 +273,14 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
         template_file = getattr(template, "name", "")
         if not name or self._standing(context, template_file in LIST_TEMPLATES):
             return
-        digest = None
         reads = self.contract.get(template_file)
-        if reads is not None:
+
+        def digest() -> str | None:
+            if reads is None:
+                return None
             values = {**kwargs, **{k: context.get(k) for k in reads}, **(paginated or {})}
             head = [self.site, name, template_file, str(template_name), str(relative_urls)]
-            digest = self.fingerprints.page([*head, str(override_output), str(url)], values)
+            return self.fingerprints.page([*head, str(override_output), str(url)], values)
 
         def render() -> None:
             super(IncrementalWriter, self).write_file(
@@ -284,7 +295,13 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
                 **kwargs,
             )
 
-        self._tracked(name, digest, template_file in self.contract, render)
+        of_articles = template_file in self.contract
+        if template_file == "article.html" and self._handoff is not None and self._handoff.pending:
+            # Its "More like this" is still being chosen (and nothing of the last build could
+            # be reused: site/plugin.py): rendered, and its digest taken, once it is there.
+            self.pool.add(lambda: self._rendered(name, digest(), of_articles, render), waits=True)
+            return
+        self._tracked(name, digest(), of_articles, render)
 
     def _add_item_to_the_feed(self, feed: Any, item: Any) -> None:
         """Pelican's item, with the RSS guid said to be what it is: a tag URI, not a link (the
