@@ -107,10 +107,11 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
     # --- the manifest ---------------------------------------------------------------------
 
     def pages_done(self) -> None:
-        """Render the pages queued so far (on every core); say that they are on disk when this
-        build builds on the last one."""
-        self._take_rendered()
+        """When this build builds on the last one, render the pages queued so far (on every
+        core) and say that they are on disk; any other build renders them with the rest,
+        at `finish` (in one run, so the pages after these are shared out on the cores too)."""
         if self.same_site and self._plan is not None and self._plan.standing:
+            self._take_rendered()
             pages_written.send(self, counts=dict(self.stats))
 
     def finish(self) -> None:
