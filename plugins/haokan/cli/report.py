@@ -10,7 +10,6 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -100,6 +99,8 @@ class Tick(Protocol):
 @contextmanager
 def fetch_progress(total: int) -> Iterator[Tick]:
     """Show a progress bar over `total` feeds; yield the callback that advances it."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     columns = (
         TextColumn("Fetching"),
         BarColumn(),
@@ -179,6 +180,8 @@ def fetch_summary(reports: Sequence[FeedReport], seconds: float) -> None:
 def image_progress() -> Iterator[Callable[[int], Callable[[], None]]]:
     """Show a progress bar over the images once their number is known; yield what starts it
     (called with the total, it returns the callback that advances it)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     columns = (TextColumn("Images  "), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
 
