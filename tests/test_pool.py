@@ -1,5 +1,6 @@
 """Pages rendered on every core: the same site, byte for byte, whatever the number of workers."""
 
+import json
 import multiprocessing
 import os
 
@@ -66,11 +67,29 @@ def test_one_worker_and_two_build_the_same_site_byte_for_byte(server, tmp_path):
     assert two.processes == 2 and two.written == one.written > feeds * entries
     assert tree(site.root / "two") == tree(site.output)
 
-    # A file lost from the output and a clean build over the old one: still the same bytes.
+    # A file lost from the output and a clean build over the old one: still the same bytes
+    # (with 精选 chosen in a process of its own beside it: site/picking.py).
     next((site.root / "two" / "articles").rglob("*.html")).unlink()
     again = site.built("--clean", settings=conf)
     assert again.processes == 2
     assert tree(site.root / "two") == tree(site.output)
+
+    # What it recorded for the next build is what a build in one process records: the same
+    # digest for each page (an article page's taken once its "More like this" was there),
+    # the same files, the same plan.
+    def recorded() -> dict[str, object]:
+        from haokan.site.digests import manifest_path
+        from haokan.storage.settings_file import load
+
+        hk = load(conf)
+        data = json.loads(manifest_path(hk.store, hk.output).read_text("utf-8"))
+        return {key: data[key] for key in ("site", "lists", "articles", "calls")}
+
+    apart = recorded()
+    conf.write_text(conf.read_text() + "HAOKAN_BUILD_WORKERS = 1\n")
+    alone = site.built("--clean", settings=conf)
+    assert alone.processes == 1
+    assert recorded() == apart and apart["calls"]
 
 
 def test_work_ahead_runs_in_a_process_of_its_own_and_brings_back_its_result_or_error():

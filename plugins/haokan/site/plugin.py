@@ -161,10 +161,10 @@ def add_entries(generator: ArticlesGenerator) -> None:
 
 
 def _fresh(settings: dict[str, Any]) -> bool:
-    """Return True when no page of the last build can be reused (there was none, or it was
-    made by other code, theme or settings): every page is rendered."""
-    previous = load_manifest(manifest_of(settings))
-    return not previous.calls or previous.site != site_digest(settings)
+    """Return True when no page of the last build can be reused (there was none, its pages
+    were forgotten, or it was made by other code, theme or settings): every page is rendered,
+    whatever its digest (the plan is not partial)."""
+    return load_manifest(manifest_of(settings)).site != site_digest(settings)
 
 
 class _Later:
