@@ -184,9 +184,11 @@ class Choosing:
     Made anew from many pages (after a fetch, or in a clean build: 0.7 s at 5,000 pages,
     most of the build's work before its pages are rendered), they are chosen in a process of
     their own when there is another core, forked here with the build's pages, while the build
-    goes on with what does not depend on them (`apart` is then True; site/plugin.py reads
-    the pages' texts and makes their Articles meanwhile). Otherwise they are chosen here, at
-    once. The choice is the same either way (tests/test_picks_site.py)."""
+    goes on with what does not depend on them (`apart` is then True): site/plugin.py makes
+    the pages' Articles meanwhile and, when nothing of the last build can be reused, hands
+    them to Pelican, whose pages that show neither list are rendered meanwhile too
+    (site/generator.py). Otherwise they are chosen here, at once. The choice is the same
+    either way (tests/test_picks_site.py)."""
 
     def __init__(
         self,

@@ -10,6 +10,10 @@ A page's bytes depend only on its inputs, never on which process rendered it or 
 results are merged in the order the pages were queued: the output and the manifest are the
 same for any number of workers (tests/test_pool.py builds with 1 and with 2 and compares).
 With one worker, or a queue too short to pay for the fork, the queue is rendered here, in order.
+
+Some work is done ahead in a process of its own (`Ahead`: 精选, site/picking.py) while the
+build goes on; pages that wait for it are queued as such, and `run_while` renders the others
+here meanwhile. `run` renders what is left, and returns every result in the order queued.
 """
 
 from __future__ import annotations
