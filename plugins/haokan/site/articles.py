@@ -118,7 +118,7 @@ class ArticleMaker:
             return None
         if before.row is not page.row or before.images != page.images:
             return None  # not the page it was made of
-        carry([article], [page])
+        _carrying(article, page)
         return article
 
 
@@ -128,5 +128,8 @@ def carry(articles: Iterable[Article], pages: Iterable[ArticlePage]) -> None:
     by_slug = {page.slug: page for page in pages}
     for article in articles:
         if isinstance(getattr(article, "haokan", None), ArticlePage):  # one of ours
-            page = by_slug[article.slug]
-            article.haokan = article.metadata["haokan"] = page
+            _carrying(article, by_slug[article.slug])
+
+
+def _carrying(article: Article, page: ArticlePage) -> None:
+    article.haokan = article.metadata["haokan"] = page  # as Pelican keeps metadata: both

@@ -129,17 +129,16 @@ def add_entries(generator: ArticlesGenerator) -> None:
     build = assemble(read_world(hk), options_of(hk, settings))
     picking = Choosing(build, hk, workers=build_workers(hk))
     maker = ArticleMaker(settings, generator.context, generator.path, build.media)
-    later = None
+    goes_on = False
     if picking.apart:
         # While 精选 is chosen in a process of its own, make every page's Article: only what
         # it shows in "More like this" is then missing, and it is the same Article with it.
         maker.make_ahead(build.pages, _contents(hk, [p.slug for p in build.pages]))
-        if _fresh(settings):
-            # Nothing of the last build can be reused, so no page's digest is needed before
-            # it is rendered: the build goes on, and waits only to render the article pages
-            # and Haokan's own (site/generator.py).
-            later = _Later(picking, generator.articles)
-    if later is None:
+        # When nothing of the last build can be reused, no page's digest is needed before it
+        # is rendered: the build goes on, and waits only to render the article pages and
+        # Haokan's own (site/generator.py).
+        goes_on = _fresh(settings)
+    if not goes_on:
         build = picking.result()
     # When every list page and feed of the last build still stands (same entries, same site),
     # only the articles whose own page changed are handed to Pelican (core/manifest.py).
@@ -148,8 +147,7 @@ def add_entries(generator: ArticlesGenerator) -> None:
     html = _contents(hk, [p.slug for p in wanted if not maker.made(p.slug)])
     generator.articles.extend(maker.make_all(wanted, html))
     generator.articles = order_content(generator.articles, settings["ARTICLE_ORDER_BY"])
-    if later is not None:
-        later.plan, later.articles = plan, generator.articles
+    later = _Later(picking, generator.articles, plan) if goes_on else None
     hand_over(generator.context, build, plan, later)
     generator.context["haokan_friends"] = {f.slug: f for f in build.friends}  # for the theme
     log.info(
@@ -171,9 +169,8 @@ class _Later:
     """The 精选 and each page's "More like this" a build waits for (handoff.Later): chosen in
     a process of their own while Pelican queues its pages (site/picking.py)."""
 
-    def __init__(self, picking: Choosing, articles: list[Article]) -> None:
-        self.picking, self.articles = picking, articles
-        self.plan: manifest.Plan | None = None
+    def __init__(self, picking: Choosing, articles: list[Article], plan: manifest.Plan) -> None:
+        self.picking, self.articles, self.plan = picking, articles, plan
 
     def busy(self) -> bool:
         return self.picking.busy()
@@ -183,7 +180,6 @@ class _Later:
         and the plan with those pages' digests."""
         build = self.picking.result()
         carry(self.articles, build.pages)
-        assert self.plan is not None
         digests = {page.slug: page.page_digest for page in build.pages}
         return build, dataclasses.replace(self.plan, articles=digests)
 

@@ -119,7 +119,7 @@ def _record_inputs(
     hk: Settings, out: Path, key: str, where: Inputs, sources: str, left: Mapping[str, Stamp]
 ) -> None:
     """Record the inputs the build just made had, and the files it `left` (as its manifest
-    has them: the check reads them here, in a fifth of the manifest's bytes), unless a source
+    has them: the check reads them here, in less than half the manifest's bytes), unless a source
     changed while it ran."""
     after, copies = inputs_digest(hk, key, where)  # the copies as the build left them
     if after == sources:
