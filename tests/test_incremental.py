@@ -153,6 +153,32 @@ def test_incremental_output_is_a_clean_build_after_every_change(server, tmp_path
     assert_same_as_clean_build(site)
 
 
+def test_a_clean_build_removes_what_is_gone_and_fills_an_emptied_folder(server, site):
+    server.routes["/a"] = Reply(rss("alpha", [(1, "Alpha one", "first")]))
+    server.routes["/b"] = Reply(rss("beta", [(1, "Beta one", "b1")]))
+    site.subscribe_to({"Alpha": server.url("/a"), "Beta": server.url("/b")})
+    site.invoke("fetch")
+    first = site.built()
+    assert list(site.output.glob("articles/beta-one-*"))
+
+    # Into the folder as the last build left it: what is gone is still removed.
+    site.subscribe_to({"Alpha": server.url("/a")})
+    clean = site.built("--clean")
+    assert clean.reused == 0 and clean.removed > 0
+    assert not list(site.output.glob("articles/beta-one-*"))
+    assert not (site.output / "feeds" / "beta.atom.xml").exists()
+
+    # Into an emptied folder: every page, and the next build stands on it.
+    shutil.rmtree(site.output)
+    site.output.mkdir()
+    again = site.built("--clean")
+    assert again.removed == 0 and again.pages == clean.pages < first.pages
+    assert list(site.output.glob("articles/alpha-one-*"))
+    after = site.built("--clean")
+    assert after.removed == 0 and after.written == 0 and after.unchanged > 0
+    assert site.built().reused > 0
+
+
 def test_a_page_changed_by_hand_is_rendered_again(server, site):
     server.routes["/a"] = Reply(rss("alpha", [(1, "Alpha one", "first")]))
     site.subscribe_to({"Alpha": server.url("/a")})

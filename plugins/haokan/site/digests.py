@@ -248,12 +248,26 @@ def standing_files(output: str | Path, previous: Manifest) -> dict[str, Stamp | 
 
 
 def forget_pages(settings: Mapping[str, Any]) -> None:
-    """Make the next build render every page again (it still removes what is gone)."""
+    """Make the next build render every page again (it still removes what is gone: the last
+    build's files are kept in the manifest, unless none of them is left to remove, as in a
+    clean build into an emptied folder, where reading them took 0.1 s of the build)."""
     path = manifest_of(settings)
+    if _empty(settings["OUTPUT_PATH"]):
+        path.unlink(missing_ok=True)
+        return
     previous = load_manifest(path)
     if previous.files:
         record = Manifest(files=previous.files)
         write_atomically(path, json.dumps(record.to_json(), separators=(",", ":")).encode())
+
+
+def _empty(folder: str) -> bool:
+    """Return True when `folder` holds nothing (or is not there)."""
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return not os.path.exists(folder)
 
 
 class _Unknown(Exception):
