@@ -58,6 +58,8 @@ def language(text: str) -> str:
 
 def _language_of(document: Sequence[str]) -> str:
     """Return a tokenized document's language, as `language` would (CJK tokens start at U+3040)."""
+    if not document or max(document) < "\u3040":  # the largest token first: no CJK in it
+        return "en"
     cjk = sum(1 for t in document if t[0] >= "\u3040")
     return "zh" if cjk and cjk * 2 >= len(document) else "en"
 
@@ -78,8 +80,11 @@ class Index:
         vocabulary = sorted(frequency, key=lambda t: (frequency[t] == 1, frequency[t], t))
         self._know(len(documents), vocabulary, [frequency[t] for t in vocabulary])
         # Every token of an indexed document is ranked: its rarest are a sort away.
-        rank = self._rank.__getitem__
-        self.keywords = [sorted(words, key=rank)[:KEYWORDS] for words in distinct]
+        # Ranks are distinct integers: sorting them is sorting the words by rank.
+        rank, words_of = self._rank.__getitem__, vocabulary.__getitem__
+        self.keywords = [
+            list(map(words_of, sorted(map(rank, words))[:KEYWORDS])) for words in distinct
+        ]
         self.languages = [_language_of(d) for d in documents]
         self._index_keywords()
 
