@@ -144,6 +144,11 @@ def test_chosen_in_a_process_of_its_own_the_choice_is_the_same(demos):
     assert not elsewhere.apart
     assert chosen_elsewhere.picks and chosen_elsewhere == chosen_here
     assert [path.read_bytes() for path in kept] == records_here
+    # It comes back as positions among the pages, and is made again from them the same.
+    task = picking._Task.of(build, hk, rehearsal=True)
+    packed = task.packed()
+    assert isinstance(packed, picking._Packed)
+    assert task.unpacked(packed) == task.chosen()
 
     # Nothing to make anew (the records hold): chosen here, at once, whatever the cores.
     assert not picking.Choosing(build, hk, workers=2, fork_from=1).apart

@@ -55,3 +55,8 @@ class Related:
     url: str  # our page
     source: str
     kind: Kind
+
+    @classmethod
+    def of(cls, page: Candidate, kind: Kind) -> Related:
+        """Return the item that shows `page`."""
+        return cls(page.title, page.url, page.source, kind)

@@ -12,7 +12,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 
-from .choices import Candidate, Kind, Related
+from .choices import Candidate, Related
 from .similarity import Index
 
 NEAREST = 2
@@ -21,10 +21,6 @@ KEYWORDS = 12  # what a page is known by here
 COMMON = 60  # a keyword of more pages than this tells none of them apart
 # The wildcard comes from this stretch of a page's neighbours: related, but not the obvious.
 FURTHER = slice(8, 40)
-
-
-def _as_related(page: Candidate, kind: Kind) -> Related:
-    return Related(page.title, page.url, page.source, kind)
 
 
 def _anywhere(digest: int, size: int, taken: set[int], wanted: int) -> list[int]:
@@ -64,7 +60,7 @@ def related(pages: Sequence[Candidate], index: Index) -> dict[str, tuple[Related
             chosen = [further[digest % len(further)]]
         else:
             chosen = _anywhere(digest, len(pages), {i, *near}, SHOWN - len(near))
-        items = [_as_related(pages[j], "similar") for j in near]
-        items += [_as_related(pages[j], "surprise") for j in chosen]
+        items = [Related.of(pages[j], "similar") for j in near]
+        items += [Related.of(pages[j], "surprise") for j in chosen]
         found[page.slug] = tuple(items)
     return found
