@@ -89,7 +89,8 @@ def test_a_new_mark_chooses_again_from_the_index_kept_beside_the_store(tmp_path)
     kept = site.root / "cache" / "similarity.json"
     index, before = kept.stat(), originals(picks(site.output))
     site.invoke("like", before[0], "--note", "真好看")
-    site.invoke("build")
+    rebuilt = site.invoke("build")
+    assert "DEBUG" not in rebuilt.stdout + rebuilt.stderr  # nor with the index read back
     after = originals(picks(site.output))
     assert before[0] not in after  # recommended now: 朋友在看's, no longer a suggestion
     assert len(after) == len(before) - 1  # the demo has fewer than 20 to pick: all are shown

@@ -8,6 +8,7 @@ docs/picks.md measures these tokens against the alternatives we tried.
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import re
 from collections import Counter
@@ -18,6 +19,10 @@ from typing import Any
 import bm25s
 import numpy as np
 import numpy.typing as npt
+
+# bm25s sets its own log to DEBUG when imported, and narrates every index it builds (made
+# from the texts, or again from a kept record): a build's log is for the owner.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 _RUNS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+|[^\W\d_]{2,}|\d{3,}")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")

@@ -362,9 +362,6 @@ def _made(
     from ..core.related import related
     from ..core.similarity import Index, tokens
 
-    # bm25s sets its own log to DEBUG when imported, and narrates every index it builds: a
-    # build's log is for the owner.
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
     index = Index([tokens(c.text) for c in pages])
     near = related(pages, index)
     if keep:
