@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import http.server
 import sys
 import time
 from collections.abc import Sequence
@@ -228,6 +227,8 @@ def check(files: Sequence[Path]) -> tuple[int, int]:
 @owner_errors_exit
 def serve(output: Path, port: str | int = 8000) -> None:
     """Serve the built site on http://127.0.0.1:PORT (a plain static server)."""
+    import http.server  # here: every other command would pay for it at its start
+
     number = port_number(port)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
     server = bound(number, lambda at: http.server.ThreadingHTTPServer(at, handler))
