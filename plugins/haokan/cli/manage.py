@@ -8,8 +8,8 @@ import asyncio
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.table import Table
 from rich.text import Text
 
 from ..core import health, roster
@@ -23,6 +23,9 @@ from ..core.words import counted
 from ..storage import owner
 from ..storage.store import Store
 from .report import HEALTH_STYLE, console, owner_errors_exit, web
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 def _statuses(hk: Settings) -> dict[str, FeedStatus]:
@@ -141,6 +144,8 @@ def unfollow(hk: Settings, query: str) -> None:
 
 
 def _table(*columns: str) -> Table:
+    from rich.table import Table  # here: the commands that show none start without it
+
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
     for column in columns:
         table.add_column(column, no_wrap=True, overflow="ellipsis", max_width=40)

@@ -10,7 +10,6 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from ..core.errors import OWNER_ERRORS, DiscoveryError, SettingsError
@@ -138,6 +137,8 @@ def _grouped(reports: Sequence[FeedReport]) -> list[list[FeedReport]]:
 def fetch_summary(reports: Sequence[FeedReport], seconds: float) -> None:
     """Print a row per feed (for a large fetch: every failure, then the feeds that changed, up
     to a screenful), then the totals in one line."""
+    from rich.table import Table  # here: a build shows no table, and starts without it
+
     table = Table(title="Fetch summary", show_lines=False, expand=False)
     for column in ("feed", "kind", "result", "new", "updated", "why"):
         table.add_column(column, overflow="fold")
@@ -234,6 +235,8 @@ def health_table(rows: Sequence[FeedHealth], zone: tzinfo) -> None:
 
     def _when(moment: datetime | None) -> str:
         return f"{moment.astimezone(zone):%Y-%m-%d %H:%M}" if moment else "—"
+
+    from rich.table import Table
 
     table = Table(title=f"Feed health (times in {zone_name(zone)})")
     for column in (

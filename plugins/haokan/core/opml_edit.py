@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import xml.parsers.expat
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 from .errors import OpmlError
 from .opml import body, folder_path, outline_name
@@ -185,6 +184,8 @@ def append(document: Document, parent: Element, fragment: str | bytes) -> bytes:
 
 def outline(attributes: dict[str, str]) -> str:
     """Return an empty-element outline with these attributes, in their order, escaped."""
+    from xml.sax.saxutils import escape  # here: it imports urllib.request, for every command
+
     entities = {'"': "&quot;", "\n": "&#10;", "\t": "&#9;"}
     written = " ".join(f'{k}="{escape(v, entities)}"' for k, v in attributes.items())
     return f"<outline {written}/>"
@@ -192,6 +193,8 @@ def outline(attributes: dict[str, str]) -> str:
 
 def folder(name: str) -> str:
     """Return a new, empty folder outline called `name`."""
+    from xml.sax.saxutils import escape
+
     quoted = escape(name, {'"': "&quot;"})
     return f'<outline text="{quoted}" title="{quoted}"></outline>'
 
