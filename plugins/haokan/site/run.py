@@ -27,7 +27,6 @@ from .digests import (
     settings_key,
     stamps_in,
 )
-from .picking import forget_choices
 
 # Pelican makes these relative to the settings file's folder when it reads the file itself.
 PATH_SETTINGS = ("PATH", "OUTPUT_PATH", "THEME", "CACHE_PATH")
@@ -161,6 +160,8 @@ def build(hk: Settings, output: Path | None = None, clean: bool = False) -> Buil
     init_logging(level=logging.WARNING, fatal="errors", name="pelican")
     settings = pelican_settings(hk, output)
     if clean:
+        from .picking import forget_choices  # here: a build that changed nothing needs none of it
+
         forget_pages(settings)
         forget_choices(hk)
     where = inputs_of(settings)  # before Pelican adds objects of its own to the settings
