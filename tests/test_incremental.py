@@ -174,8 +174,6 @@ def test_a_clean_build_removes_what_is_gone_and_fills_an_emptied_folder(server, 
     again = site.built("--clean")
     assert again.removed == 0 and again.pages == clean.pages < first.pages
     assert list(site.output.glob("articles/alpha-one-*"))
-    after = site.built("--clean")
-    assert after.removed == 0 and after.written == 0 and after.unchanged > 0
     assert site.built().reused > 0
 
 
