@@ -298,8 +298,8 @@ class _Task:
 
     def packed(self) -> _Packed | _Chosen:
         """`chosen`, to be sent back from another process: its pages by their positions among
-        this task's (unpickling 15,000 items of "More like this" took 0.17 s, on a thread of
-        the build beside its rendering); as it is, if anything in it is not one of them."""
+        this task's (at 5,000 pages, 114 KB pickled instead of 1.2 MB of "More like this",
+        and the build's peak RSS 6 MB less); as it is, if anything in it is not one of them."""
         chosen, pages = self.chosen(), self.pages
         at = {page.url: position for position, page in enumerate(pages)}
         try:
