@@ -146,6 +146,30 @@ def test_nothing_marked_yet_means_something_from_everywhere():
     assert [p.kind for p in picks] == ["surprise"] * 5 and len({topic(p) for p in picks}) == 5
 
 
+def test_wildcards_show_a_new_folder_first_then_a_new_subscription():
+    # Two folders of three subscriptions, four articles each: the first two wildcards open
+    # both folders, and the next four the subscriptions not shown yet, whatever the day.
+    candidates = [
+        Candidate(
+            f"{folder}{feed}-{n}",
+            f"articles/{folder}{feed}-{n}/",
+            f"https://{folder}{feed}.example/{n}",
+            f"{folder} {feed} {n}",
+            f"words of {folder} {feed} number {n}",
+            f"{folder}{feed}",
+            f"https://{folder}{feed}.example/feed",
+            folder,
+        )
+        for folder in "AB"
+        for feed in range(3)
+        for n in range(4)
+    ]
+    for day in ("2026-11-24", "2026-11-25", "2026-12-01"):
+        picks = pick(candidates, [], n=6, day=day)
+        assert len({p.candidate.folder for p in picks[:2]}) == 2
+        assert len({p.candidate.feed for p in picks}) == 6
+
+
 def test_more_like_this_is_two_of_the_same_and_one_from_further_away():
     candidates = corpus(per_topic=6)
     lists = related(candidates, Index([tokens(c.text) for c in candidates]))

@@ -134,24 +134,35 @@ class _Chooser:
         if len(band) < k:  # a small site: whatever is left
             band += [i for i in ranked if self.free(i) and i not in band]
         rng.shuffle(band)
+        # Each turn takes the first free one in the draw's order whose folder is not shown yet,
+        # nor its feed (rank 0); else the first with a new folder (1), a new feed (2), any (3).
+        # A candidate's rank only grows and a taken one never frees again, so where the first
+        # of each rank was is where the next turn looks on from: the band is read 4 times at
+        # most, not once a turn.
+        start = [0, 0, 0, 0]
         chosen: list[int] = []
-        while len(chosen) < k:
-            folders = {self.candidates[i].folder for i in self.taken}
-            feeds = {self.candidates[i].feed for i in self.taken}
-            free = [i for i in band if self.free(i)]
-            if not free:
-                break
-            # A folder not shown yet first, then a feed not shown yet; the draw settles the rest.
-            best = min(
-                free,
-                key=lambda i: (
-                    self.candidates[i].folder in folders,
-                    self.candidates[i].feed in feeds,
-                ),
-            )
+        while len(chosen) < k and (best := self._first_new(band, start)) is not None:
             self.take(best)
             chosen.append(best)
         return chosen
+
+    def _first_new(self, band: list[int], start: list[int]) -> int | None:
+        """Return this turn's wildcard (None when the band is spent), moving `start` on."""
+        folders = {self.candidates[i].folder for i in self.taken}
+        feeds = {self.candidates[i].feed for i in self.taken}
+
+        def rank(i: int) -> int:
+            c = self.candidates[i]
+            return 2 * (c.folder in folders) + (c.feed in feeds)
+
+        for most in range(4):
+            at = start[most]
+            while at < len(band) and not (self.free(band[at]) and rank(band[at]) <= most):
+                at += 1
+            start[most] = at
+            if at < len(band):
+                return band[at]
+        return None
 
 
 def choose(
