@@ -22,10 +22,10 @@ class Remembered(Generic[V]):
 
     def get(self, objects: tuple[object, ...], extras: tuple[object, ...] = ()) -> V | None:
         """Return the value made of these very `objects` and equal `extras`, if kept."""
+        # The ids are enough: the objects are kept with the value, so while it is kept no other
+        # object can have their ids (checking each `is` as well took twice the lookup's time).
         known = self._kept.get(tuple(map(id, objects)))
         if known is None or known[1] != extras:
-            return None
-        if any(a is not b for a, b in zip(known[0], objects, strict=True)):
             return None
         return known[2]
 
