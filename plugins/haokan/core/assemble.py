@@ -13,7 +13,7 @@ from datetime import UTC, datetime, tzinfo
 
 from . import social, window
 from .build import ArticlePage, Build, Options, World
-from .folders import Folder, folder_of, folders
+from .folders import Folder, folders
 from .friends import Friend
 from .images import LocalImage, first_local
 from .memo import Remembered
@@ -61,6 +61,7 @@ def _sha(text: str) -> str:
 # its list digest, and its whole page when nobody recommended it.
 _LISTED: Remembered[str] = Remembered()
 _PLAIN: Remembered[ArticlePage] = Remembered()
+_REFERENCED: Remembered[tuple[str, social.ArticleRef]] = Remembered()
 
 
 class _Digests:
@@ -107,17 +108,17 @@ def _references(
     refs: dict[str, social.ArticleRef] = {}
     for row in rows:
         if row.entry.link:
-            first = first_local(row.images or (), media)
-            refs.setdefault(
-                canonical_url(row.entry.link),
-                social.ArticleRef(
-                    row.entry.title,
-                    row.entry.excerpt,
-                    names[row.feed_url],
-                    urls[row.slug],
-                    first.thumb if first else None,
-                ),
-            )
+            name, url = names[row.feed_url], urls[row.slug]
+            known = _REFERENCED.get((row, media), (name, url))
+            if known is None:
+                first = first_local(row.images or (), media)
+                ref = social.ArticleRef(
+                    row.entry.title, row.entry.excerpt, name, url, first.thumb if first else None
+                )
+                known = _REFERENCED.keep(
+                    (row, media), (name, url), (canonical_url(row.entry.link), ref)
+                )
+            refs.setdefault(*known)
     return refs
 
 
@@ -152,12 +153,13 @@ def _pages(
     """Return the page of each shown entry: its folder, who recommended it, its digests."""
     by_canonical = {item.canonical: item for item in items}
     by_url = {s.url: s for s in subscriptions}
+    by_path = {f.path: f for f in reversed(all_folders)}  # folder_of's: the first of a path
     digests = _Digests(friends)
     pages = []
     for row in shown:
         item = by_canonical.get(canonical_url(row.entry.link)) if row.entry.link else None
         sub, name = by_url[row.feed_url], names[row.feed_url]
-        folder = folder_of(all_folders, sub.folder)
+        folder = by_path.get(sub.folder) if sub.folder else None
         images = tuple(media[u] for u in row.images or () if u in media)
         made_of, extras = (row, sub), (name, urls[row.slug], folder, images)
         plain = _PLAIN.get(made_of, extras) if item is None else None

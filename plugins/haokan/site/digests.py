@@ -307,7 +307,12 @@ class Fingerprints:
             return repr(value)  # a moment or a zone: its repr is what it is (ZoneInfo: its key)
         params = getattr(type(value), "__dataclass_params__", None)
         if params is not None and params.frozen:  # a value of ours: its repr is what it holds
-            return repr(value)
+            # Remembered too: a social item is on its page of 朋友在看 and on each of its
+            # friends' pages, and its repr (the notes, the excerpt) is long.
+            known = self._memo.get(id(value))
+            if known is None:
+                known = self._memo[id(value)] = (value, repr(value))
+            return known[1]
         raise _Unknown(type(value).__name__)
 
     def page(self, head: list[str], values: dict[str, Any]) -> str | None:
