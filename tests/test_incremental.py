@@ -58,6 +58,17 @@ def assert_same_as_clean_build(site: Site) -> None:
     assert differing == []
 
 
+def rendered_as(site: Site) -> dict[str, str | None]:
+    """Return what the last build recorded each page as made of (a page is reused while it
+    stays the same)."""
+    from haokan.site.digests import load_manifest, manifest_path
+    from haokan.storage.settings_file import load
+
+    hk = load(site.settings)
+    calls = load_manifest(manifest_path(hk.store, hk.output)).calls
+    return {name: call.digest for name, call in calls.items()}
+
+
 def test_incremental_output_is_a_clean_build_after_every_change(server, tmp_path):
     site = make_site(tmp_path / "site")
     server.routes["/a"] = Reply(rss("alpha", [(1, "Alpha one", "first"), (2, "Alpha two", "x")]))
@@ -150,6 +161,34 @@ def test_incremental_output_is_a_clean_build_after_every_change(server, tmp_path
     assert removed.removed > 0
     assert not list(site.output.glob("articles/beta-one-*"))
     assert not (site.output / "feeds" / "beta.atom.xml").exists()
+    assert_same_as_clean_build(site)
+
+
+def test_a_mark_renders_again_only_the_pages_it_changes(server, site):
+    # A friend's 65 picks fill four pages of 朋友在看, 20 a page. The owner's mark, later than
+    # the fetch, moves the build's moment, and with it every item's ranking score; the order
+    # stands, so the first three pages and the friend's page are reused, not rendered again.
+    items = [(n, f"Alpha {n}", f"body {n}") for n in range(70)]
+    server.routes["/a"] = Reply(rss("alpha", items))
+    picked = [(f"https://alpha.example/{n}", f"Pal likes {n}") for n in range(65)]
+    server.routes["/pal"] = Reply(atom_picks(picked))
+    site.subscribe_to({"Alpha": server.url("/a")})
+    site.befriend({"Pal": server.url("/pal")})
+    site.invoke("fetch")
+    site.built()
+    first = ["index.html", "page/2/index.html", "page/3/index.html"]
+    before = rendered_as(site)
+    site.invoke("like", "https://alpha.example/69", "--note", "Mine")
+    (mark,) = (site.root / "content" / "haokan").glob("*.md")  # made a few minutes on
+    later = f"Date: {datetime.now(UTC) + timedelta(minutes=3):%Y-%m-%d %H:%M}+00:00"
+    mark.write_text(re.sub(r"(?m)^Date: .*$", later, mark.read_text("utf-8")), "utf-8")
+    site.built()
+    assert "Mine" in site.page("page/4/index.html")  # after every friend's pick
+    assert not any("Mine" in site.page(name) for name in first)
+    after = rendered_as(site)
+    (pal,) = [name for name in after if name.startswith("friends/")]
+    assert [name for name in [*first, pal] if after[name] != before[name]] == []
+    assert after["page/4/index.html"] != before["page/4/index.html"]
     assert_same_as_clean_build(site)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from .urls import canonical_url
@@ -58,7 +58,10 @@ class SocialItem:
     title: str
     recommendations: tuple[Recommendation, ...]  # one per recommender, friends first, newest first
     article: ArticleRef | None
-    score: float
+    # Only what the items are ordered by: no page shows it, so a page's digest (the repr)
+    # leaves it out. It moves with the build's moment, and every mark moves the moment:
+    # each page of 朋友在看 and each friend's page was rendered again at every mark, unchanged.
+    score: float = field(repr=False)
 
     @property
     def anchor(self) -> str:
