@@ -83,22 +83,27 @@ def with_choices(
 ) -> Build:
     """Return the build with its 精选 and each page's "More like this" (its page digest then
     covers what that list shows)."""
-    pages = tuple(_with_related(page, related.get(page.slug, ())) for page in build.pages)
+    pages = tuple([_with_related(page, related.get(page.row.slug, ())) for page in build.pages])
     return replace(build, pages=pages, picks=tuple(picks))
 
 
-# Each page with its "More like this", and each page as a candidate, by the very page and list
-# they were made of (core/memo.py).
-_RELATED: Remembered[ArticlePage] = Remembered()
+# Each page as a candidate, by the very page it was made of (core/memo.py).
 _CANDIDATES: Remembered[Candidate] = Remembered()
+# Each page with its "More like this", by the page's id: the page and the list it was made of
+# are kept with it, so no other page can have that id while it is kept (as in core/memo.py,
+# without its generality: a build asks this of every page, and the press's build of pages
+# its rehearsal asked already).
+_RELATED: dict[int, tuple[ArticlePage, tuple[Related, ...], ArticlePage]] = {}
+_RELATED_LIMIT = 1 << 18
 
 
 def _with_related(page: ArticlePage, related: tuple[Related, ...]) -> ArticlePage:
-    known = _RELATED.get((page, related))
-    if known is None:
-        shown = "\x1e".join("\x1d".join(map(str, vars(r).values())) for r in related)
-        digest = _digest(page.page_digest, shown)
-        known = _RELATED.keep(
-            (page, related), (), replace(page, related=related, page_digest=digest)
-        )
-    return known
+    known = _RELATED.get(id(page))
+    if known is not None and known[1] is related:
+        return known[2]
+    shown = "\x1e".join("\x1d".join(map(str, vars(r).values())) for r in related)
+    made = replace(page, related=related, page_digest=_digest(page.page_digest, shown))
+    if len(_RELATED) >= _RELATED_LIMIT:
+        _RELATED.clear()
+    _RELATED[id(page)] = (page, related, made)
+    return made
