@@ -127,3 +127,26 @@ def test_an_empty_world_builds_an_empty_site():
     empty = World((), (), (), (), (), {}, None)
     build = assemble(empty, OPTIONS)
     assert (build.pages, build.archived, build.items, build.as_of) == ((), (), (), NO_INPUTS)
+
+
+def test_a_later_build_keeps_each_page_whose_recommendations_it_shows_still_stand():
+    # The warm builder assembles again at each press: a mark made later moves every ranking
+    # score, yet the pages whose recommendations stand are the very pages of before (what is
+    # made of them is then remembered); a changed note, or a friend shown otherwise (a site
+    # given), makes a new one.
+    base = world()
+    first = assemble(base, OPTIONS)
+    later = mark("https://tide.example/b", -1, "<p>later</p>")
+    again = assemble(replace(base, marks=(*base.marks, later)), OPTIONS)
+    pages = {page.slug: page for page in again.pages}
+    assert [i.score for i in again.items] != [i.score for i in first.items]
+    assert pages["a"] is first.pages[0] and pages["c"] is first.pages[2]  # Ann's, and mine
+    assert pages["b"] is not first.pages[1] and pages["b"].social is not None
+    site = replace(ANN, site_url="https://ann.example/")
+    shown = assemble(replace(base, friends=(site,)), OPTIONS)
+    assert shown.pages[0] is not first.pages[0]
+    assert shown.pages[0].page_digest != first.pages[0].page_digest
+    edited = stored(ANN.feed_url, "pick", 0, "https://tide.example/a", "<p>ann edits</p>")
+    noted = assemble(replace(base, recommended=(edited, *base.recommended[1:])), OPTIONS)
+    assert noted.pages[0] is not first.pages[0]
+    assert noted.pages[0].page_digest != first.pages[0].page_digest

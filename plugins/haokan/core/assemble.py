@@ -58,9 +58,10 @@ def _sha(text: str) -> str:
 
 
 # What assembling makes of each stored entry, by the very row it was made of (core/memo.py):
-# its list digest, and its whole page when nobody recommended it.
+# its list digest, and its whole page (with an equal social item, when it has one: the same
+# recommendations, whatever the ranking score).
 _LISTED: Remembered[str] = Remembered()
-_PLAIN: Remembered[ArticlePage] = Remembered()
+_PAGES: Remembered[ArticlePage] = Remembered()
 _REFERENCED: Remembered[tuple[str, social.ArticleRef]] = Remembered()
 
 
@@ -93,9 +94,13 @@ class _Digests:
             _LISTED.keep((row,), (name, where, images), listed)
         if item is None:
             return listed, listed
-        friends = [self.shown.get(r.who) for r in item.recommendations]
+        friends = list(self.friends(item))
         social_part = repr((item.url, item.title, item.recommendations, item.article, friends))
         return listed, _sha(f"{listed}\x1f{social_part}")
+
+    def friends(self, item: social.SocialItem) -> tuple[object, ...]:
+        """Return how the friends who recommended `item` are shown."""
+        return tuple(self.shown.get(r.who) for r in item.recommendations)
 
 
 def _references(
@@ -161,16 +166,18 @@ def _pages(
         sub, name = by_url[row.feed_url], names[row.feed_url]
         folder = by_path.get(sub.folder) if sub.folder else None
         images = tuple(media[u] for u in row.images or () if u in media)
-        made_of, extras = (row, sub), (name, urls[row.slug], folder, images)
-        plain = _PLAIN.get(made_of, extras) if item is None else None
-        if plain is not None:
-            pages.append(plain)
-            continue
-        listed, page = digests(row, name, folder, item, images)
-        made = ArticlePage(
-            row, sub, name, urls[row.slug], item, listed, page, folder, images=images
-        )
-        pages.append(_PLAIN.keep(made_of, extras, made) if item is None else made)
+        made_of: tuple[object, ...] = (row, sub)
+        extras: tuple[object, ...] = (name, urls[row.slug], folder, images)
+        if item is not None:  # a new mark makes every item anew: an equal one keeps its page
+            extras = (*extras, item, digests.friends(item))
+        known = _PAGES.get(made_of, extras)
+        if known is None:
+            listed, page = digests(row, name, folder, item, images)
+            made = ArticlePage(
+                row, sub, name, urls[row.slug], item, listed, page, folder, images=images
+            )
+            known = _PAGES.keep(made_of, extras, made)
+        pages.append(known)
     return tuple(pages)
 
 

@@ -59,9 +59,12 @@ class SocialItem:
     recommendations: tuple[Recommendation, ...]  # one per recommender, friends first, newest first
     article: ArticleRef | None
     # Only what the items are ordered by: no page shows it, so a page's digest (the repr)
-    # leaves it out. It moves with the build's moment, and every mark moves the moment:
-    # each page of 朋友在看 and each friend's page was rendered again at every mark, unchanged.
-    score: float = field(repr=False)
+    # leaves it out, and two items that show the same are equal whatever their scores. It
+    # moves with the build's moment, and every mark moves the moment: each page of 朋友在看
+    # and each friend's page was rendered again at every mark, unchanged, and every article
+    # page with a recommendation was made again (core/assemble.py keeps the page of an equal
+    # item).
+    score: float = field(repr=False, compare=False)
 
     @property
     def anchor(self) -> str:
