@@ -3,6 +3,7 @@ declaration of what its templates read, and where the last build's manifest is k
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -83,20 +84,24 @@ def _version(package: str) -> str:
     return importlib.metadata.version(package)
 
 
-def _code() -> list[str]:
-    return [
+@functools.cache
+def code() -> tuple[str, ...]:
+    """Return what the code that builds is (Haokan's files, Pelican's, Jinja's and Python's
+    versions), read once a process: a build asks two or three times, and the local reader's
+    build process asks before the 好看 button is pressed (site/warm.py)."""
+    return (
         f"manifest {manifest.VERSION}",
         f"python {sys.version}",
         f"pelican {_version('pelican')}",
         f"jinja2 {_version('jinja2')}",
         *_tree(PACKAGE, "*.py"),
-    ]
+    )
 
 
 def site_digest(settings: Mapping[str, Any]) -> str:
     """Return the digest of everything every page depends on."""
     return manifest.digest(
-        *_code(),
+        *code(),
         *_tree(Path(settings["THEME"]), "*"),
         *(f"{k}={_setting_text(v)}" for k, v in sorted(settings.items()) if k not in UNHASHED),
     )
@@ -107,7 +112,7 @@ def settings_key(hk: Settings, output: str | Path) -> str:
     the values the settings file defines, where it is, the output folder, and the code (Haokan's,
     Pelican's and Jinja's versions, Python's). The same key, the same Pelican settings."""
     return manifest.digest(
-        *_code(),
+        *code(),
         f"settings {hk.source}",
         f"output {os.path.realpath(output)}",
         *(f"{k}={_setting_text(v)}" for k, v in sorted(hk.pelican.items()) if k not in UNHASHED),
