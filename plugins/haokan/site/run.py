@@ -16,6 +16,7 @@ from ..core.errors import BuildFailed, SettingsError
 from ..core.manifest import Stamp
 from ..core.settings import Settings
 from ..storage.atomic import write_atomically
+from ..storage.stamped import stamped
 from .digests import (
     Inputs,
     forget_pages,
@@ -85,10 +86,16 @@ def last_build(hk: Settings, output: Path | None = None) -> BuildStats:
     return BuildStats(**data)
 
 
-def _recorded(hk: Settings, out: Path) -> dict[str, Any]:
-    """Return the record of the last build's inputs into `out`; {} when there is none."""
+def recorded(hk: Settings, out: Path) -> dict[str, Any]:
+    """Return the record of the last build's inputs into `out`; {} when there is none (read
+    once while it stands: the local reader's build process reads it before the press)."""
+    return _record(inputs_path(hk, out))
+
+
+@stamped
+def _record(path: Path) -> dict[str, Any]:
     try:
-        record = json.loads(inputs_path(hk, out).read_text("utf-8"))
+        record = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return {}
     return record if isinstance(record, dict) else {}
@@ -100,7 +107,7 @@ def _last_if_unchanged(hk: Settings, out: Path, key: str) -> BuildStats | None:
     runs). Pelican is not imported: the settings are known by what they are made of
     (`key`: digests.settings_key), and where the inputs are by what the last build's
     Pelican said."""
-    record = _recorded(hk, out)
+    record = recorded(hk, out)
     try:
         if record.get("settings") != key:
             return None

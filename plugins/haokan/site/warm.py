@@ -115,6 +115,7 @@ class _Ahead:
                 break
         # Read once while they stand (storage/stamped.py): a file changed since is read again.
         digests.code()  # what the press's build is made by, known before the press
+        run.recorded(self.hk, self.hk.output)  # and what the last build's inputs were
         last = digests.load_manifest(digests.manifest_path(self.hk.store, self.hk.output))
         digests.look_ahead(self.hk.output, last)
         picking.read_ahead(self.hk)
