@@ -1,10 +1,12 @@
 """Pages rendered on every core: the same site, byte for byte, whatever the number of workers."""
 
+import io
 import json
 import multiprocessing
 import os
 
 import pytest
+from PIL import Image
 
 from conftest import Reply, make_site, numbered_rss, tree
 from haokan.site.pool import FORK_FROM, Ahead, RenderPool
@@ -49,6 +51,14 @@ def test_one_worker_and_two_build_the_same_site_byte_for_byte(server, tmp_path):
     assert feeds * entries > FORK_FROM  # enough pages that two workers are really forked
     for n in range(feeds):
         server.routes[f"/f{n}"] = Reply(numbered_rss(n, range(entries)))
+    for n in range(12):  # a picture in some feeds' newest post: its copies are queued too
+        png = io.BytesIO()
+        Image.new("RGB", (64, 48), (20 * n, 90, 160)).save(png, "PNG")
+        server.routes[f"/p{n}.png"] = Reply(png.getvalue())
+        image = f'&lt;img src="{server.url(f"/p{n}.png")}"&gt;&lt;/p&gt;'.encode()
+        server.routes[f"/f{n}"] = Reply(
+            numbered_rss(n, range(entries)).replace(b"&lt;/p&gt;", image, 1)
+        )
     site = make_site(tmp_path / "site", "HAOKAN_BUILD_WORKERS = 1\n")
     site.subscribe_to({f"Feed {n}": server.url(f"/f{n}") for n in range(feeds)})
     site.invoke("fetch")
@@ -58,6 +68,7 @@ def test_one_worker_and_two_build_the_same_site_byte_for_byte(server, tmp_path):
     )
     one = site.built()
     assert one.processes == 1
+    assert len(list((site.output / "media").iterdir())) == 24  # each picture and its thumbnail
 
     conf = site.root / "twoconf.py"
     conf.write_text(
@@ -83,7 +94,8 @@ def test_one_worker_and_two_build_the_same_site_byte_for_byte(server, tmp_path):
 
         hk = load(conf)
         data = json.loads(manifest_path(hk.store, hk.output).read_text("utf-8"))
-        return {key: data[key] for key in ("site", "lists", "articles", "calls")}
+        kept = {key: data[key] for key in ("site", "lists", "articles", "calls")}
+        return {**kept, "files": sorted(data["files"])}
 
     apart = recorded()
     conf.write_text(conf.read_text() + "HAOKAN_BUILD_WORKERS = 1\n")
