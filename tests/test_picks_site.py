@@ -98,6 +98,46 @@ def test_a_new_mark_chooses_again_from_the_index_kept_beside_the_store(tmp_path)
     assert (again.st_ino, again.st_mtime_ns) == (index.st_ino, index.st_mtime_ns)
 
 
+def test_after_a_mark_only_the_picks_are_chosen_in_a_process_of_their_own_the_same(tmp_path):
+    """A mark changes the 精选 and not the pages: the pages' lists are the kept ones, known at
+    once, and only the 精选 is chosen elsewhere (site/picking.py); it is what choosing here
+    chooses, and the pages the build planned with are the pages it gets."""
+    from haokan.core.assemble import assemble
+    from haokan.site import picking, plugin, run, world
+    from haokan.storage.settings_file import load
+
+    site = demo_site(tmp_path)
+    site.invoke("fetch")
+    site.invoke("build")
+    marked = originals(picks(site.output))[0]
+    site.invoke("like", marked, "--note", "真好看")
+    hk = load(site.settings)
+    build = assemble(world.read_world(hk), plugin.options_of(hk, run.pelican_settings(hk)))
+
+    elsewhere = picking.Choosing(build, hk, workers=2, fork_from=1)
+    assert elsewhere.apart
+    planned = elsewhere.pages  # before the 精选 is there
+    assert planned is not None and not planned.picks
+    chosen_elsewhere = elsewhere.result()
+    assert chosen_elsewhere.pages == planned.pages
+    assert chosen_elsewhere.picks and marked not in [
+        p.candidate.link for p in chosen_elsewhere.picks
+    ]
+    record = picking.record_of(hk)
+    kept_elsewhere = record.read_bytes()
+
+    record.unlink()  # the 精选 to choose again, here
+    here = picking.Choosing(build, hk, workers=1, fork_from=1)
+    assert not here.apart
+    assert here.result() == chosen_elsewhere
+    assert record.read_bytes() == kept_elsewhere
+
+    # The index read back in this process (as the warm builder reads it before a press),
+    # choosing is quick here and nothing is forked for it.
+    record.unlink()
+    assert not picking.Choosing(build, hk, workers=2, fork_from=1).apart
+
+
 @pytest.mark.parametrize("javascript", [True, False])
 def test_the_picks_page_in_chromium(demos, javascript):
     sync_api = require_browser()

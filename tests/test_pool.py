@@ -103,6 +103,18 @@ def test_one_worker_and_two_build_the_same_site_byte_for_byte(server, tmp_path):
     assert alone.processes == 1
     assert recorded() == apart and apart["calls"]
 
+    # A mark, built on top of each: in one process, and with its 精选 chosen in another
+    # while the pages are planned and queued (site/picking.py). The same bytes again.
+    (site.root / "content" / "haokan" / "again.md").write_text(
+        "Title: Post 5.1\nLink: https://f5.example/1\nDate: 2026-11-23 08:00+08:00\n\nAnd this.\n",
+        "utf-8",
+    )
+    conf.write_text(conf.read_text() + "HAOKAN_BUILD_WORKERS = 2\n")
+    marked_two, marked_one = site.built(settings=conf), site.built()
+    assert marked_two.reused > 0 and marked_one.reused > 0  # each on top of its last build
+    assert "And this." in (site.root / "two" / "index.html").read_text("utf-8")
+    assert tree(site.root / "two") == tree(site.output)
+
 
 def test_work_ahead_runs_in_a_process_of_its_own_and_brings_back_its_result_or_error():
     assert Ahead(os.getpid).result() != os.getpid()

@@ -113,6 +113,11 @@ class _Kept:
         except (KeyError, AttributeError, TypeError):
             self.pages, self.related = None, {}  # a record this build cannot read: make it
 
+    @property
+    def read(self) -> bool:
+        """Return True once the index was made again from its record (in this process)."""
+        return self._index is not None
+
     def index(self) -> Index | None:
         if self._index is None and isinstance(self._record, dict):
             from ..core.similarity import Index
@@ -187,8 +192,12 @@ class Choosing:
     goes on with what does not depend on them (`apart` is then True): site/plugin.py makes
     the pages' Articles meanwhile and, when nothing of the last build can be reused, hands
     them to Pelican, whose pages that show neither list are rendered meanwhile too
-    (site/generator.py). Otherwise they are chosen here, at once. The choice is the same
-    either way (tests/test_picks_site.py)."""
+    (site/generator.py). When the pages are the last build's but the 精选 is not (a mark)
+    and the index is still to be read back (0.35 s at 5,000 pages with the choice; the warm
+    builder has read it before the press, which then chooses in 70 ms and does not fork), only
+    the 精选 is chosen there: the pages' lists are the kept ones, known at once (`pages`),
+    and the build plans and queues its pages meanwhile. Otherwise they are chosen here, at
+    once. The choice is the same either way (tests/test_picks_site.py)."""
 
     def __init__(
         self,
@@ -201,30 +210,48 @@ class Choosing:
         self.build, self.hk = build, hk
         self._done: Build | None = build if not hk.picks else None
         self._apart: Ahead[_Packed | _Chosen] | None = None
+        self._picks_only: Ahead[_Picked] | None = None
         if self._done is not None:
             return
         with _uncollected():
-            self._task = _Task.of(build, hk, rehearsal)
-            anew = self._task.kept.pages != self._task.pages_key and not rehearsal
-            if anew and workers > 1 and len(build.pages) >= fork_from:
-                self._apart = Ahead(self._task.packed)
+            self._task = task = _Task.of(build, hk, rehearsal)
+            many = workers > 1 and len(build.pages) >= fork_from and not rehearsal
+            if many and task.kept.pages != task.pages_key:
+                self._apart = Ahead(task.packed)
+            elif many and task.last is None and not task.kept.read:
+                self._picks_only = Ahead(task.picked)
             else:
-                self._done = self._finish(self._task.chosen())
+                self._done = self._finish(task.chosen())
+
+    @property
+    def pages(self) -> Build | None:
+        """Return the build with each page's "More like this" once it is known, and before
+        the 精选 is (its pages, and their digests, are then as `result` returns them)."""
+        if self._done is not None:
+            return self._done
+        if self._picks_only is not None:
+            return choosing.with_choices(self.build, (), self._task.kept.related)
+        return None
 
     @property
     def apart(self) -> bool:
         """Return True while 精选 is being chosen in a process of its own (until `result`)."""
-        return self._apart is not None and self._done is None
+        return (self._apart or self._picks_only) is not None and self._done is None
 
     def busy(self) -> bool:
         """Return True while that process is still choosing."""
-        return self._apart is not None and self._done is None and not self._apart.done()
+        ahead = self._apart or self._picks_only
+        return ahead is not None and self._done is None and not ahead.done()
 
     def result(self) -> Build:
         """Return the build with its 精选 and "More like this" (once chosen, if apart)."""
         if self._done is None:
-            assert self._apart is not None
-            chosen = self._task.unpacked(self._apart.result())
+            task = self._task
+            if self._picks_only is not None:
+                chosen = _Chosen(task.unpicked(self._picks_only.result()), task.kept.related, True)
+            else:
+                assert self._apart is not None
+                chosen = task.unpacked(self._apart.result())
             with _uncollected():
                 self._done = self._finish(chosen)
         return self._done
@@ -319,6 +346,28 @@ class _Task:
         packed = _Packed(picks, near, chosen.anew)
         return packed if self.unpacked(packed) == chosen else chosen
 
+    def picked(self) -> _Picked:
+        """The 精选 of `chosen`, by positions among this task's pages and marked articles, to
+        be sent back from another process when the pages' lists are the kept ones (were the
+        kept index unreadable, `chosen` makes it again, and the same lists: the same pages)."""
+        at = {page.url: position for position, page in enumerate(self.pages)}
+        return [
+            (
+                at[p.candidate.url],
+                p.kind,
+                None if p.because is None else self.liked.index(p.because),
+            )
+            for p in self.chosen().picks
+        ]
+
+    def unpicked(self, picked: _Picked) -> list[Pick]:
+        """Return the 精选 that `picked` holds by positions."""
+        pages, liked = self.pages, self.liked
+        return [
+            Pick(pages[position], kind, None if because is None else liked[because])
+            for position, kind, because in picked
+        ]
+
     def unpacked(self, packed: _Packed | _Chosen) -> _Chosen:
         """Return what `packed` made of what choosing found."""
         if isinstance(packed, _Chosen):
@@ -332,15 +381,16 @@ class _Task:
                 found = shown[position, kind] = Related.of(pages[position], kind)
             return found
 
-        picks = [
-            Pick(pages[position], kind, None if because is None else self.liked[because])
-            for position, kind, because in packed.picks
-        ]
+        picks = self.unpicked(packed.picks)
         near = {
             page.slug: tuple(item(*shown_at) for shown_at in items)
             for page, items in zip(pages, packed.near, strict=True)
         }
         return _Chosen(picks, near, packed.anew)
+
+
+# The 精选 by positions: (page, kind, marked article or None).
+_Picked = list[tuple[int, Kind, int | None]]
 
 
 @dataclass(frozen=True)

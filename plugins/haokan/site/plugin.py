@@ -130,7 +130,12 @@ def add_entries(generator: ArticlesGenerator) -> None:
     picking = Choosing(build, hk, workers=build_workers(hk))
     maker = ArticleMaker(settings, generator.context, generator.path, build.media)
     goes_on = False
-    if picking.apart:
+    known = picking.pages
+    if picking.apart and known is not None:
+        # Only the 精选 is being chosen (a mark): the pages, their "More like this" and so
+        # their digests are known, and the build goes on; only Haokan's pages wait for it.
+        build, goes_on = known, True
+    elif picking.apart:
         # While 精选 is chosen in a process of its own, make every page's Article: only what
         # it shows in "More like this" is then missing, and it is the same Article with it.
         maker.make_ahead(build.pages, _contents(hk, [p.slug for p in build.pages]))
