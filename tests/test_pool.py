@@ -115,6 +115,20 @@ def test_one_worker_and_two_build_the_same_site_byte_for_byte(server, tmp_path):
     assert "And this." in (site.root / "two" / "index.html").read_text("utf-8")
     assert tree(site.root / "two") == tree(site.output)
 
+    # A page changed by hand, and another mark: no list stands, so every article is handed
+    # to Pelican; each whose page did not change is still reused while the 精选 is chosen.
+    touched = next((site.root / "two" / "articles").rglob("*.html"))
+    touched.write_text("changed by hand", "utf-8")
+    (site.root / "content" / "haokan" / "third.md").write_text(
+        "Title: Post 6.1\nLink: https://f6.example/1\nDate: 2026-11-23 09:00+08:00\n\nThird.\n",
+        "utf-8",
+    )
+    rebuilt = site.built(settings=conf)
+    assert rebuilt.reused > feeds * entries  # the article pages among them
+    assert touched.read_text("utf-8") != "changed by hand"
+    site.built()
+    assert tree(site.root / "two") == tree(site.output)
+
 
 def test_work_ahead_runs_in_a_process_of_its_own_and_brings_back_its_result_or_error():
     assert Ahead(os.getpid).result() != os.getpid()

@@ -32,15 +32,24 @@ class Handoff:
 
     While a `later` is pending, `build` lacks only the 精选 and each page's "More like this",
     which only the article pages and the 精选 page show; `join` (Haokan's generator, before
-    it writes its pages) completes the build and the plan (its article pages' digests)."""
+    it writes its pages) completes the build and the plan (its article pages' digests). With
+    `pages_wait` False, the pages have their lists already and only the 精选 is pending."""
 
-    def __init__(self, build: Build, plan: Plan, later: Later | None = None) -> None:
+    def __init__(
+        self, build: Build, plan: Plan, later: Later | None = None, pages_wait: bool = True
+    ) -> None:
         self.build, self.plan, self._later = build, plan, later
+        self._pages_wait = pages_wait
 
     @property
     def pending(self) -> bool:
         """Return True until the build is complete."""
         return self._later is not None
+
+    @property
+    def pages_wait(self) -> bool:
+        """Return True while the article pages wait for their "More like this"."""
+        return self._later is not None and self._pages_wait
 
     def busy(self) -> bool:
         """Return True while what the build waits for is still being made."""
@@ -54,10 +63,14 @@ class Handoff:
 
 
 def hand_over(
-    context: dict[str, Any], build: Build, plan: Plan, later: Later | None = None
+    context: dict[str, Any],
+    build: Build,
+    plan: Plan,
+    later: Later | None = None,
+    pages_wait: bool = True,
 ) -> None:
     """Put this build's values where the generators and the writer find them."""
-    context[_KEY] = Handoff(build, plan, later)
+    context[_KEY] = Handoff(build, plan, later, pages_wait)
 
 
 def received(context: dict[str, Any]) -> Handoff:

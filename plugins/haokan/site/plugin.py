@@ -129,7 +129,7 @@ def add_entries(generator: ArticlesGenerator) -> None:
     build = assemble(read_world(hk), options_of(hk, settings))
     picking = Choosing(build, hk, workers=build_workers(hk))
     maker = ArticleMaker(settings, generator.context, generator.path, build.media)
-    goes_on = False
+    goes_on = pages_wait = False
     known = picking.pages
     if picking.apart and known is not None:
         # Only the 精选 is being chosen (a mark): the pages, their "More like this" and so
@@ -142,7 +142,7 @@ def add_entries(generator: ArticlesGenerator) -> None:
         # When nothing of the last build can be reused, no page's digest is needed before it
         # is rendered: the build goes on, and waits only to render the article pages and
         # Haokan's own (site/generator.py).
-        goes_on = _fresh(settings)
+        goes_on = pages_wait = _fresh(settings)
     if not goes_on:
         build = picking.result()
     # When every list page and feed of the last build still stands (same entries, same site),
@@ -153,7 +153,7 @@ def add_entries(generator: ArticlesGenerator) -> None:
     generator.articles.extend(maker.make_all(wanted, html))
     generator.articles = order_content(generator.articles, settings["ARTICLE_ORDER_BY"])
     later = _Later(picking, generator.articles, plan) if goes_on else None
-    hand_over(generator.context, build, plan, later)
+    hand_over(generator.context, build, plan, later, pages_wait)
     generator.context["haokan_friends"] = {f.slug: f for f in build.friends}  # for the theme
     log.info(
         "Haokan: %d entries, %d social items, %d friends",

@@ -349,7 +349,8 @@ class IncrementalWriter(Writer):  # type: ignore[misc]
             )
 
         of_articles = template_file in self.contract
-        if template_file == "article.html" and self._handoff is not None and self._handoff.pending:
+        handoff = self._handoff
+        if template_file == "article.html" and handoff is not None and handoff.pages_wait:
             # Its "More like this" is still being chosen (and nothing of the last build could
             # be reused: site/plugin.py): rendered, and its digest taken, once it is there.
             self.pool.add(lambda: self._rendered(name, digest(), of_articles, render), waits=True)
